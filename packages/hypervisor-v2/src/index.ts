@@ -1,0 +1,1 @@
+export const packageName = '@kazuba/hypervisor-v2';
