@@ -1,1 +1,17 @@
-export const packageName = '@kazuba/toon';
+export { decodeCheckpoint, encodeCheckpoint } from './codec.js';
+export type { DecodeCheckpointOptions, DecodedCheckpoint, EncodeCheckpointOptions } from './codec.js';
+export { normalizeCheckpoint } from './checkpoint-view.js';
+export type { CheckpointOrigin, CheckpointView } from './checkpoint-view.js';
+export { CHECKPOINT_FORMATS, KAZUBA_MAGIC, detectFormat } from './detect.js';
+export type { CheckpointFormat } from './detect.js';
+export { TOON_ERROR_CODES, ToonError, isToonError } from './errors.js';
+export type { ToonErrorCode, ToonErrorContext } from './errors.js';
+export { readCheckpoint, writeCheckpoint } from './file.js';
+export type { WrittenCheckpoint } from './file.js';
+export { KAZUBA_VERSION } from './formats/msgpack.js';
+export type { ToonDecodeOptions, ToonEncodeOptions, ToonTextOptions } from './formats/toon-text.js';
+export type { JsonObject, JsonValue } from './json-value.js';
+export { DEFAULT_LIMITS } from './limits.js';
+export type { CheckpointLimits } from './limits.js';
+export { CHECKPOINT_STATUSES, PHASE_CHECKPOINT_KIND, parsePhaseCheckpoint, phaseCheckpointSchema } from './phase-checkpoint.js';
+export type { CheckpointStatus, PhaseCheckpoint } from './phase-checkpoint.js';
