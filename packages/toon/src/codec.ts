@@ -3,7 +3,7 @@ import type { CheckpointFormat } from './detect.js';
 import { ToonError } from './errors.js';
 import type { ToonErrorCode } from './errors.js';
 import { assertJsonValue } from './json-value.js';
-import type { JsonValue } from './json-value.js';
+import type { JsonValue, JsonValueRules } from './json-value.js';
 import { resolveLimits } from './limits.js';
 import type { CheckpointLimits } from './limits.js';
 import { decodeJsonText, encodeJsonText } from './formats/json-text.js';
@@ -37,6 +37,9 @@ export interface EncodeCheckpointOptions extends ToonEncodeOptions {
 
 const textEncoder = new TextEncoder();
 
+// Decoded values cannot be circular; MessagePack may carry NaN, and its decoder already refuses `__proto__`.
+const DECODED_VALUE_RULES: JsonValueRules = { finiteNumbers: false, noProtoKey: false, acyclic: false };
+
 const UNEXPECTED_FAILURE_CODE = {
   kazuba: 'invalid_msgpack',
   msgpack: 'invalid_msgpack',
@@ -59,7 +62,8 @@ function decodeByFormat(format: CheckpointFormat, bytes: Uint8Array, options: De
 
 /**
  * Decodes checkpoint bytes in any of the four formats, detected from the bytes, within the given limits.
- * Objects in the result are plain and never carry a `__proto__` key.
+ * Objects in the result are plain; a `__proto__` key in TOON or JSON text is an ordinary own key (as the TOON
+ * specification requires) and never reaches a prototype.
  *
  * @throws ToonError `input_too_large`, `truncated`, `unsupported_version`, `invalid_utf8`, `invalid_toon`,
  *   `invalid_json`, `invalid_msgpack`, `depth_limit`, `collection_limit`, `forbidden_key`,
@@ -75,7 +79,7 @@ export function decodeCheckpoint(bytes: Uint8Array, options: DecodeCheckpointOpt
   const format = detectFormat(bytes);
   try {
     const value = decodeByFormat(format, bytes, options, limits);
-    assertJsonValue(value, limits, 'decode');
+    assertJsonValue(value, limits, DECODED_VALUE_RULES);
     return { format, value };
   } catch (error) {
     if (error instanceof ToonError) throw error;
@@ -83,8 +87,7 @@ export function decodeCheckpoint(bytes: Uint8Array, options: DecodeCheckpointOpt
   }
 }
 
-function encodeByFormat(value: JsonValue, options: EncodeCheckpointOptions): Uint8Array {
-  const format = options.format ?? 'toon';
+function encodeByFormat(value: JsonValue, format: CheckpointFormat, options: EncodeCheckpointOptions): Uint8Array {
   switch (format) {
     case 'kazuba':
       return encodeKazuba(value);
@@ -104,14 +107,15 @@ function encodeByFormat(value: JsonValue, options: EncodeCheckpointOptions): Uin
  * with a newline. `decodeCheckpoint` of the result gives back an equal value (`-0` is written as `0`).
  *
  * @throws ToonError `unsupported_value` (undefined, a non-finite number, a class instance, a cycle),
- *   `forbidden_key`, `depth_limit`, `collection_limit`, `input_too_large` or `invalid_options`.
+ *   `forbidden_key` (a `__proto__` key in MessagePack formats), `depth_limit`, `collection_limit`, `input_too_large` or `invalid_options`.
  * @example
  * const bytes = encodeCheckpoint({ phase_id: 11, status: 'success' }); // "phase_id: 11\nstatus: success\n"
  */
 export function encodeCheckpoint(value: unknown, options: EncodeCheckpointOptions = {}): Uint8Array {
   const limits = resolveLimits(options.limits);
-  assertJsonValue(value, limits, 'encode');
-  const bytes = encodeByFormat(value, options);
+  const format = options.format ?? 'toon';
+  assertJsonValue(value, limits, { finiteNumbers: true, noProtoKey: format === 'kazuba' || format === 'msgpack', acyclic: true });
+  const bytes = encodeByFormat(value, format, options);
   if (bytes.length > limits.maxBytes) {
     throw new ToonError('input_too_large', `encoded checkpoint is ${bytes.length} bytes, over the limit of ${limits.maxBytes}`);
   }

@@ -7,8 +7,15 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 /** A JSON object, the usual root of a checkpoint. */
 export type JsonObject = { [key: string]: JsonValue };
 
-/** Whether the value came from a decoder (untrusted) or is about to be encoded (ours). */
-export type InspectionMode = 'decode' | 'encode';
+/** What {@link assertJsonValue} enforces beyond the limits. */
+export interface JsonValueRules {
+  /** Refuse NaN and the infinities (true when encoding: no text format can hold them). */
+  readonly finiteNumbers: boolean;
+  /** Refuse a `__proto__` key (true for MessagePack, whose decoder cannot read one back). */
+  readonly noProtoKey: boolean;
+  /** Look for circular references (only a value built in memory can have them). */
+  readonly acyclic: boolean;
+}
 
 interface Frame {
   readonly value: unknown;
@@ -17,9 +24,9 @@ interface Frame {
   readonly key?: string | number;
 }
 
-// `__proto__` as a key would become an object's prototype under `Object.assign` or a naive merge, so no
-// checkpoint may carry it, whatever its format; `constructor` and `prototype` are plain keys.
-const FORBIDDEN_KEY = '__proto__';
+// Decoders materialise `__proto__` as an ordinary own key (the TOON specification requires it; JSON.parse
+// does it), so it never reaches a prototype. @msgpack/msgpack refuses the key, so we never write it there.
+const PROTO_KEY = '__proto__';
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** The location of a frame as `$.results.checks[2]`. */
@@ -54,7 +61,7 @@ function unsupported(frame: Frame, what: string): ToonError {
 }
 
 /** Checks one container's own rules and returns its children. */
-function childrenOf(frame: Frame, value: object, limits: CheckpointLimits): Frame[] {
+function childrenOf(frame: Frame, value: object, limits: CheckpointLimits, rules: JsonValueRules): Frame[] {
   const depth = frame.depth + 1;
   const at = (): string => pathOf(frame);
   if (depth > limits.maxDepth) {
@@ -68,22 +75,21 @@ function childrenOf(frame: Frame, value: object, limits: CheckpointLimits): Fram
     throw new ToonError('collection_limit', message, { at: at() });
   }
   return entries.map(([key, child]) => {
-    if (key === FORBIDDEN_KEY) {
+    if (rules.noProtoKey && key === PROTO_KEY) {
       const where = pathOf({ value: child, depth, parent: frame, key });
-      throw new ToonError('forbidden_key', `the key "__proto__" is not allowed (at ${where})`, { at: where });
+      throw new ToonError('forbidden_key', `the key "__proto__" cannot be stored in MessagePack (at ${where})`, { at: where });
     }
     return { value: child, depth, parent: frame, key };
   });
 }
 
 /**
- * Verifies that `value` is JSON data within `limits`: finite numbers (decoded input may keep the
- * non-finite floats MessagePack can carry), plain objects and arrays, no `__proto__` key, no cycles.
- * Iterative, so hostile nesting cannot overflow the stack.
+ * Verifies that `value` is JSON data within `limits`: strings, numbers, booleans, null, plain objects and
+ * arrays, plus the `rules`. Iterative, so hostile nesting cannot overflow the stack.
  *
  * @throws ToonError `depth_limit`, `collection_limit`, `forbidden_key` or `unsupported_value`, with the path.
  */
-export function assertJsonValue(value: unknown, limits: CheckpointLimits, mode: InspectionMode): asserts value is JsonValue {
+export function assertJsonValue(value: unknown, limits: CheckpointLimits, rules: JsonValueRules): asserts value is JsonValue {
   const stack: Frame[] = [{ value, depth: 0 }];
   for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
     const current = frame.value;
@@ -92,13 +98,13 @@ export function assertJsonValue(value: unknown, limits: CheckpointLimits, mode: 
       case 'boolean':
         continue;
       case 'number':
-        if (mode === 'encode' && !Number.isFinite(current)) throw unsupported(frame, `the number ${current}`);
+        if (rules.finiteNumbers && !Number.isFinite(current)) throw unsupported(frame, `the number ${current}`);
         continue;
       case 'object':
         if (current === null) continue;
         if (!Array.isArray(current) && !isPlainObject(current)) throw unsupported(frame, `a ${describe(current)}`);
-        if (mode === 'encode' && isAncestor(frame, current)) throw unsupported(frame, 'a circular reference');
-        for (const child of childrenOf(frame, current, limits)) stack.push(child);
+        if (rules.acyclic && isAncestor(frame, current)) throw unsupported(frame, 'a circular reference');
+        for (const child of childrenOf(frame, current, limits, rules)) stack.push(child);
         continue;
       default:
         throw unsupported(frame, describe(current));

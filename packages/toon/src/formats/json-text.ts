@@ -17,7 +17,8 @@ export function decodeJsonText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    const detail = (error as Error).message;
+    // Newer V8 quotes a multi-line excerpt of the input; the message stays on one line without it.
+    const detail = (error as Error).message.replace(/, ".*" is not valid JSON$/s, '');
     const position = POSITION.exec(detail)?.[1];
     if (position === undefined) throw new ToonError('invalid_json', `invalid JSON: ${detail}`, {}, { cause: error });
     const line = lineAt(text, Number(position));

@@ -34,14 +34,15 @@ function decoderFor(limits: CheckpointLimits): Decoder {
 
 function translate(error: unknown, base: number, length: number): ToonError {
   const detail = error instanceof Error ? error.message : 'unknown failure';
-  if (error instanceof RangeError && detail.startsWith('Insufficient data')) {
-    const offset = base + length;
-    return new ToonError('truncated', `MessagePack data ends too early, at byte ${offset}`, { offset }, { cause: error });
-  }
   const extra = EXTRA_BYTES.exec(detail)?.[1];
   if (extra !== undefined) {
     const offset = base + Number(extra);
     return new ToonError('invalid_msgpack', `unexpected bytes after the MessagePack value at byte ${offset}`, { offset }, { cause: error });
+  }
+  // Every other RangeError of the decoder is a read past the end of the bytes.
+  if (error instanceof RangeError) {
+    const offset = base + length;
+    return new ToonError('truncated', `MessagePack data ends too early, at byte ${offset}`, { offset }, { cause: error });
   }
   if (error instanceof DecodeError && detail.includes('__proto__')) {
     return new ToonError('forbidden_key', 'the key "__proto__" is not allowed', {}, { cause: error });
