@@ -198,16 +198,27 @@ describe('encodeCheckpoint and decodeCheckpoint', () => {
       ['a function', { f: () => 1 }, 'function at $.f'],
       ['a cycle', circular, 'a circular reference at $.self'],
       ['an odd key', { 'odd key': [undefined] }, 'undefined at $["odd key"][0]'],
+      ['a lone surrogate', { s: 'a\uD800b' }, 'a string with a lone UTF-16 surrogate at $.s'],
+      ['a lone surrogate in a key', { ['k\uDC00']: 1 }, 'a key with a lone UTF-16 surrogate at $["k\\udc00"]'],
     ])('refuses to encode %s and names where it is', (_name, value, where) => {
       const error = errorOf(() => encodeCheckpoint(value));
       expect(error.code).toBe('unsupported_value');
       expect(error.message).toContain(where);
     });
 
+    it.each([[[1, 2]], ['text'], [null]])('refuses to write %j as bare MessagePack, which could not be recognised', (value) => {
+      expect(errorOf(() => encodeCheckpoint(value, { format: 'msgpack' })).code).toBe('unsupported_value');
+      expect(decodeCheckpoint(encodeCheckpoint(value, { format: 'kazuba' })).value).toEqual(value);
+    });
+
     it('refuses to write an own __proto__ key in MessagePack formats, which could not read it back', () => {
       const value: unknown = JSON.parse('{"a": {"__proto__": 1}}');
       expect(errorOf(() => encodeCheckpoint(value, { format: 'msgpack' }))).toMatchObject({ code: 'forbidden_key', context: { at: '$.a.__proto__' } });
       expect(errorOf(() => encodeCheckpoint(value, { format: 'kazuba' })).code).toBe('forbidden_key');
+    });
+
+    it('accepts strings with surrogate pairs', () => {
+      expect(decodeCheckpoint(encodeCheckpoint({ emoji: '\u{1F600}' })).value).toEqual({ emoji: '\u{1F600}' });
     });
 
     it('accepts objects without a prototype', () => {

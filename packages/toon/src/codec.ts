@@ -38,7 +38,7 @@ export interface EncodeCheckpointOptions extends ToonEncodeOptions {
 const textEncoder = new TextEncoder();
 
 // Decoded values cannot be circular; MessagePack may carry NaN, and its decoder already refuses `__proto__`.
-const DECODED_VALUE_RULES: JsonValueRules = { finiteNumbers: false, noProtoKey: false, acyclic: false };
+const DECODED_VALUE_RULES: JsonValueRules = { finiteNumbers: false, wellFormedText: false, noProtoKey: false, acyclic: false };
 
 const UNEXPECTED_FAILURE_CODE = {
   kazuba: 'invalid_msgpack',
@@ -92,6 +92,10 @@ function encodeByFormat(value: JsonValue, format: CheckpointFormat, options: Enc
     case 'kazuba':
       return encodeKazuba(value);
     case 'msgpack':
+      // A bare MessagePack checkpoint is recognised by its map header, so only an object can be one.
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new ToonError('unsupported_value', 'a bare MessagePack checkpoint must be an object at $ (use kazuba for other values)', { at: '$' });
+      }
       return encodeMsgpack(value);
     case 'json':
       return textEncoder.encode(encodeJsonText(value, options.indentSize ?? 2));
@@ -106,7 +110,8 @@ function encodeByFormat(value: JsonValue, format: CheckpointFormat, options: Enc
  * Encodes a JSON value as checkpoint bytes; TOON text unless another `format` is asked for. Text formats end
  * with a newline. `decodeCheckpoint` of the result gives back an equal value (`-0` is written as `0`).
  *
- * @throws ToonError `unsupported_value` (undefined, a non-finite number, a class instance, a cycle),
+ * @throws ToonError `unsupported_value` (undefined, a non-finite number, a lone surrogate, a class
+ *   instance, a cycle),
  *   `forbidden_key` (a `__proto__` key in MessagePack formats), `depth_limit`, `collection_limit`, `input_too_large` or `invalid_options`.
  * @example
  * const bytes = encodeCheckpoint({ phase_id: 11, status: 'success' }); // "phase_id: 11\nstatus: success\n"
@@ -114,7 +119,8 @@ function encodeByFormat(value: JsonValue, format: CheckpointFormat, options: Enc
 export function encodeCheckpoint(value: unknown, options: EncodeCheckpointOptions = {}): Uint8Array {
   const limits = resolveLimits(options.limits);
   const format = options.format ?? 'toon';
-  assertJsonValue(value, limits, { finiteNumbers: true, noProtoKey: format === 'kazuba' || format === 'msgpack', acyclic: true });
+  const binary = format === 'kazuba' || format === 'msgpack';
+  assertJsonValue(value, limits, { finiteNumbers: true, wellFormedText: true, noProtoKey: binary, acyclic: true });
   const bytes = encodeByFormat(value, format, options);
   if (bytes.length > limits.maxBytes) {
     throw new ToonError('input_too_large', `encoded checkpoint is ${bytes.length} bytes, over the limit of ${limits.maxBytes}`);

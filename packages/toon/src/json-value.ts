@@ -11,6 +11,8 @@ export type JsonObject = { [key: string]: JsonValue };
 export interface JsonValueRules {
   /** Refuse NaN and the infinities (true when encoding: no text format can hold them). */
   readonly finiteNumbers: boolean;
+  /** Refuse strings and keys with a lone UTF-16 surrogate (true when encoding: UTF-8 cannot hold one). */
+  readonly wellFormedText: boolean;
   /** Refuse a `__proto__` key (true for MessagePack, whose decoder cannot read one back). */
   readonly noProtoKey: boolean;
   /** Look for circular references (only a value built in memory can have them). */
@@ -28,6 +30,8 @@ interface Frame {
 // does it), so it never reaches a prototype. @msgpack/msgpack refuses the key, so we never write it there.
 const PROTO_KEY = '__proto__';
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+// With the u flag, a surrogate matches only when it is not half of a pair.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /** The location of a frame as `$.results.checks[2]`. */
 function pathOf(frame: Frame): string {
@@ -75,6 +79,9 @@ function childrenOf(frame: Frame, value: object, limits: CheckpointLimits, rules
     throw new ToonError('collection_limit', message, { at: at() });
   }
   return entries.map(([key, child]) => {
+    if (rules.wellFormedText && typeof key === 'string' && LONE_SURROGATE.test(key)) {
+      throw unsupported({ value: child, depth, parent: frame, key }, 'a key with a lone UTF-16 surrogate');
+    }
     if (rules.noProtoKey && key === PROTO_KEY) {
       const where = pathOf({ value: child, depth, parent: frame, key });
       throw new ToonError('forbidden_key', `the key "__proto__" cannot be stored in MessagePack (at ${where})`, { at: where });
@@ -95,6 +102,8 @@ export function assertJsonValue(value: unknown, limits: CheckpointLimits, rules:
     const current = frame.value;
     switch (typeof current) {
       case 'string':
+        if (rules.wellFormedText && LONE_SURROGATE.test(current)) throw unsupported(frame, 'a string with a lone UTF-16 surrogate');
+        continue;
       case 'boolean':
         continue;
       case 'number':

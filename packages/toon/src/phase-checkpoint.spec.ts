@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals';
+import { decodeCheckpoint, encodeCheckpoint } from './codec.js';
+import { isToonError } from './errors.js';
+import { parsePhaseCheckpoint } from './phase-checkpoint.js';
+import { finishedRecord } from './__fixtures__/records.js';
+
+function messageOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (isToonError(error) && error.code === 'invalid_checkpoint') return error.message;
+    throw error;
+  }
+  throw new Error('expected invalid_checkpoint');
+}
+
+describe('parsePhaseCheckpoint', () => {
+  it('accepts a full record and one read back from every format', () => {
+    expect(parsePhaseCheckpoint(finishedRecord)).toEqual(finishedRecord);
+    for (const format of ['toon', 'kazuba', 'msgpack', 'json'] as const) {
+      const { value } = decodeCheckpoint(encodeCheckpoint(finishedRecord, { format }));
+      expect(parsePhaseCheckpoint(value)).toEqual(finishedRecord);
+    }
+  });
+
+  it('accepts a minimal record of a running attempt', () => {
+    const { agent: _a, validation: _v, script_checkpoint: _s, finished_at: _f, duration_ms: _d, ...minimal } = finishedRecord;
+    expect(parsePhaseCheckpoint({ ...minimal, status: 'running' }).status).toBe('running');
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['an unknown status', { status: 'done' }, /status: Invalid option/],
+    ['a negative attempt count', { attempts: -1 }, /attempts: /],
+    ['a time that is not ISO 8601 UTC', { started_at: '01/03/2026' }, /started_at: Invalid ISO datetime/],
+    ['a malformed phase hash', { phase_hash: 'md5:abc' }, /phase_hash: expected "sha256:"/],
+    ['another schema version', { schema_version: 2 }, /schema_version: /],
+    ['an unknown field', { colour: 'blue' }, /Unrecognized key: "colour"/],
+    ['an agent outcome with a fractional exit code', { agent: { profile: 'claude', exit_code: 0.5 } }, /agent\.exit_code: /],
+  ])('rejects %s and names the field', (_name, change, pattern) => {
+    expect(messageOf(() => parsePhaseCheckpoint({ ...finishedRecord, ...change }))).toMatch(pattern);
+  });
+
+  it('reports every problem of a record at once, after the source file', () => {
+    const message = messageOf(() => parsePhaseCheckpoint({ ...finishedRecord, status: 'x', attempts: 'two' }, 'phase_15.toon'));
+    expect(message).toMatch(/^phase_15\.toon: invalid phase checkpoint: /);
+    expect(message).toMatch(/status: .*; attempts: /);
+  });
+});
