@@ -1,2 +1,3 @@
-import { packageName as toon } from '@kazuba/toon';
-export const packageName = '@kazuba/core' + toon;
+export { hashPhaseSource } from './checkpoint/phase-hash.js';
+export { decideResume } from './checkpoint/resume.js';
+export type { ResumeDecision, ResumeReason } from './checkpoint/resume.js';
