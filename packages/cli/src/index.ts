@@ -1,1 +1,3 @@
-export const packageName = '@kazuba/cli';
+export { createProgram } from './program.js';
+export type { CliIo } from './program.js';
+export { EXIT, runCli } from './run-cli.js';
