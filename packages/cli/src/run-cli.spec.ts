@@ -1,7 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +24,13 @@ async function run(...argv: string[]): Promise<Captured> {
   return { code, stdout, stderr };
 }
 
+const scratchDirs: string[] = [];
+afterAll(() => Promise.all(scratchDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
 async function checkpointFile(bytes: Uint8Array): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), 'kazuba-cli-')), 'phase_11.toon');
+  const dir = await mkdtemp(join(tmpdir(), 'kazuba-cli-'));
+  scratchDirs.push(dir);
+  const path = join(dir, 'phase_11.toon');
   await writeFile(path, bytes);
   return path;
 }

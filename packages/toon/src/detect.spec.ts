@@ -19,6 +19,8 @@ describe('detectFormat', () => {
     ['TOON key-value text', text('phase_id: 11\nstatus: success'), 'toon'],
     ['a TOON root array header', text('[3]: a,b,c'), 'toon'],
     ['a TOON root table header', text('[2]{id,name}:\n  1,a\n  2,b'), 'toon'],
+    ['a TOON root table with quoted and nested field names', text('[1]{"}",a{b}}:\n  1,2'), 'toon'],
+    ['a JSON array of arrays', text('[[1], [2]]'), 'json'],
     ['TOON text that starts with the word TOON', text('TOON: yes'), 'toon'],
     ['the four letters TOON alone', text('TOON'), 'toon'],
     ['TOON text with a non-ASCII letter after TOON', text('TOONé: 1'), 'toon'],

@@ -47,8 +47,9 @@ function isMsgpackMap(bytes: Uint8Array): boolean {
   }
 }
 
-// TOON's root array header `[3]:` or `[2]{a,b}:` also starts with a bracket; JSON never has `]:` there.
-const TOON_ROOT_ARRAY = /^\[\d+[^\]\n]*\](\{[^}\n]*\})?:/;
+// TOON's root array header `[3]:` or `[2]{a,b}:` also starts with a bracket; in JSON a closing bracket is
+// never followed by `:` or `{`.
+const TOON_ROOT_ARRAY = /^\[\d+[^\]\n]*\][:{]/;
 
 function firstTextIndex(bytes: Uint8Array): number {
   let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;

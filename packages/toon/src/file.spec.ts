@@ -1,7 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,14 @@ import { isToonError } from './errors.js';
 import type { ToonError } from './errors.js';
 import { readCheckpoint, writeCheckpoint } from './file.js';
 
-const scratch = (): Promise<string> => mkdtemp(join(tmpdir(), 'kazuba-toon-file-'));
+const scratchDirs: string[] = [];
+afterAll(() => Promise.all(scratchDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+async function scratch(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'kazuba-toon-file-'));
+  scratchDirs.push(dir);
+  return dir;
+}
 
 async function rejectionOf(promise: Promise<unknown>): Promise<ToonError> {
   try {
