@@ -1,1 +1,12 @@
-export const packageName = '@kazuba/hypervisor-v2';
+export { HYPERVISOR_V2_ERROR_CODES, HypervisorV2Error, isHypervisorV2Error } from './errors.js';
+export type { HypervisorV2ErrorCode, HypervisorV2ErrorContext, ValidationIssue } from './errors.js';
+export { EXECUTION_MODES, executionModeSchema } from './execution-mode.js';
+export type { ExecutionMode } from './execution-mode.js';
+export { HOOK_TYPES, hookTypeSchema } from './hook-type.js';
+export type { HookType } from './hook-type.js';
+export { hypervisorStateSchema, parseHypervisorState } from './hypervisor-state.js';
+export type { HypervisorState } from './hypervisor-state.js';
+export { PHASE_STATUSES, isTerminalStatus, phaseStatusSchema, summarizeStatuses } from './phase-status.js';
+export type { PhaseStatus } from './phase-status.js';
+export { parsePluginConfig, pluginConfigSchema } from './plugin-config.js';
+export type { PluginConfig, PluginConfigInput } from './plugin-config.js';

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { deepFreeze } from './deep-freeze.js';
+import { HypervisorV2Error } from './errors.js';
+import { executionModeSchema } from './execution-mode.js';
+import { phaseStatusSchema } from './phase-status.js';
+import { describeIssues, toValidationIssues } from './validation-issues.js';
+
+const count = z.int().nonnegative();
+
+/**
+ * The snapshot of a run that plugins receive with every hook call. Unknown keys are rejected, and
+ * `countsByStatus` must name every phase status.
+ */
+export const hypervisorStateSchema = z.strictObject({
+  /** Id of the phase the hook is about, or `null` when it concerns the run as a whole. */
+  currentPhase: z.int().nullable(),
+  /** The mode the run is in now (a stalled parallel run falls back to `sequential`). */
+  mode: executionModeSchema,
+  /** Workers running a phase at this moment. */
+  activeWorkers: count,
+  /** Memory the hypervisor's process uses, in megabytes. */
+  memoryInUseMb: z.number().nonnegative(),
+  /** How many phases of the plan are in each status. */
+  countsByStatus: z.record(phaseStatusSchema, count),
+});
+
+/** A validated snapshot of a run. */
+export type HypervisorState = z.infer<typeof hypervisorStateSchema>;
+
+/**
+ * Validates a state snapshot, e.g. one a plugin host received over a process boundary, and freezes it.
+ * @param source where it came from, named in the error message
+ * @throws HypervisorV2Error `invalid_state`, with a one-line message naming the source and every offending field.
+ * @example
+ * const state = parseHypervisorState({
+ *   currentPhase: 15,
+ *   mode: 'parallel',
+ *   activeWorkers: 2,
+ *   memoryInUseMb: 312.5,
+ *   countsByStatus: summarizeStatuses(statuses),
+ * });
+ */
+export function parseHypervisorState(input: unknown, source?: string): Readonly<HypervisorState> {
+  const result = hypervisorStateSchema.safeParse(input);
+  if (result.success) return deepFreeze(result.data);
+  const issues = toValidationIssues(result.error);
+  const prefix = source === undefined ? '' : `${source}: `;
+  throw new HypervisorV2Error(
+    'invalid_state',
+    `${prefix}invalid hypervisor state: ${describeIssues(issues)}`,
+    source === undefined ? { issues } : { source, issues },
+    { cause: result.error },
+  );
+}
