@@ -52,14 +52,16 @@ describe('TOON conformance through encodeCheckpoint and decodeCheckpoint', () =>
     it.each(ownDecodeCases.map((c) => [c.name, c] as const))('decodes: %s', (_name, testCase) => check('decode', testCase));
   });
 
-  const specDir = sharedFixtures('toon-spec');
-  const describeSpec = specDir === undefined ? describe.skip : describe;
-  describeSpec('the TOON specification v4 fixtures', () => {
-    // A skipped describe still runs its body, so nothing here may touch the folder when it is absent.
+  describe('the TOON specification v4 fixtures', () => {
+    const specDir = sharedFixtures('toon-spec');
+    if (specDir === undefined) {
+      it.todo('run when ../shared/fixtures/toon-spec exists beside the checkout');
+      return;
+    }
     const files = ['encode', 'decode'].flatMap((kind) =>
-      (specDir === undefined ? [] : readdirSync(join(specDir, kind)))
+      readdirSync(join(specDir, kind))
         .filter((file) => file.endsWith('.json'))
-        .map((file) => ({ kind: kind as 'encode' | 'decode', file, tests: (JSON.parse(readFileSync(join(specDir ?? '', kind, file), 'utf8')) as { tests: ToonCase[] }).tests })),
+        .map((file) => ({ kind: kind as 'encode' | 'decode', file, tests: (JSON.parse(readFileSync(join(specDir, kind, file), 'utf8')) as { tests: ToonCase[] }).tests })),
     );
 
     it('has the 516 cases of specification v4.0', () => {
