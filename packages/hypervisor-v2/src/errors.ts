@@ -1,5 +1,17 @@
 /** Every way validating a contract value of `@kazuba/hypervisor-v2` can fail; the `code` of a {@link HypervisorV2Error}. */
-export const HYPERVISOR_V2_ERROR_CODES = ['invalid_plugin_config', 'invalid_state'] as const;
+export const HYPERVISOR_V2_ERROR_CODES = [
+  'invalid_plugin_config',
+  'invalid_state',
+  'invalid_event',
+  'invalid_router_config',
+  'invalid_topic_pattern',
+  'mesh_closed',
+  'plugin_conflict',
+  'memory_exhausted',
+  'memory_request_too_large',
+  'unknown_memory_tier',
+  'aborted',
+] as const;
 
 /** The closed set of {@link HypervisorV2Error} codes. */
 export type HypervisorV2ErrorCode = (typeof HYPERVISOR_V2_ERROR_CODES)[number];

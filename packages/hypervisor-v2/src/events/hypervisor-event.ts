@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { deepFreeze } from '../deep-freeze.js';
+import { HypervisorV2Error } from '../errors.js';
+import { executionModeSchema } from '../execution-mode.js';
+import { hookTypeSchema } from '../hook-type.js';
+import { phaseStatusSchema } from '../phase-status.js';
+import { describeIssues, toValidationIssues } from '../validation-issues.js';
+
+const count = z.int().nonnegative();
+const phaseId = z.int().nonnegative();
+const attempt = z.int().positive();
+const milliseconds = z.number().nonnegative();
+
+/** The fields every event carries: which run, its place in the run's order, and when (epoch ms). */
+const base = {
+  /** Identifies the run; all events of one run share it. */
+  runId: z.string().min(1),
+  /** 0, 1, 2 … in the order the run emitted its events. */
+  seq: count,
+  /** When it happened, in milliseconds since the epoch, from the run's clock. */
+  timestamp: milliseconds,
+};
+
+/** An error as it travels in an event: enough to show and to classify, no stack. */
+export const eventErrorSchema = z.strictObject({ name: z.string(), code: z.string().optional(), message: z.string() });
+
+/** An error as it travels in an event. */
+export type EventError = z.infer<typeof eventErrorSchema>;
+
+/** The statuses a phase can finish with. */
+export const FINISHED_STATUSES = ['success', 'partial', 'failed', 'skipped', 'cancelled'] as const;
+
+const finishedStatus = z.enum(FINISHED_STATUSES);
+
+/** How one phase ended, as the run summary lists it. */
+export const phaseResultSchema = z.strictObject({
+  phaseId,
+  status: finishedStatus,
+  attempts: count,
+  durationMs: milliseconds,
+  /** Why it was skipped or failed, in a few words (e.g. `dependency 12 failed`, `circuit-open`). */
+  reason: z.string().optional(),
+});
+
+/** How one phase ended. */
+export type PhaseResult = z.infer<typeof phaseResultSchema>;
+
+/** What a run did, carried by `run:finished`. */
+export const runSummarySchema = z.strictObject({
+  /** `succeeded` when every phase succeeded or was already complete. */
+  outcome: z.enum(['succeeded', 'failed', 'cancelled']),
+  durationMs: milliseconds,
+  countsByStatus: z.record(phaseStatusSchema, count),
+  phases: z.array(phaseResultSchema),
+});
+
+/** What a run did. */
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+const agentReport = {
+  /** The agent process's exit code; null when it was killed by a signal. */
+  exitCode: z.int().nullable().optional(),
+  turns: count.optional(),
+  costUsd: z.number().nonnegative().optional(),
+  sessionId: z.string().optional(),
+};
+
+/**
+ * The one discriminated union (on `type`) of lifecycle events for the whole system: core emits them, the
+ * event mesh carries them by topic, plugins and the bridge consume them.
+ */
+export const hypervisorEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...base,
+    type: z.literal('run:started'),
+    plan: z.string(),
+    phaseIds: z.array(phaseId),
+    mode: executionModeSchema,
+    maxWorkers: z.int().positive(),
+  }),
+  z.strictObject({ ...base, type: z.literal('phase:queued'), phaseId }),
+  z.strictObject({ ...base, type: z.literal('phase:started'), phaseId, attempt, agent: z.string().optional() }),
+  z.strictObject({
+    ...base,
+    type: z.literal('phase:output'),
+    phaseId,
+    attempt,
+    stream: z.enum(['stdout', 'stderr']),
+    text: z.string(),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('phase:retrying'),
+    phaseId,
+    /** The attempt that just failed; the next one is `attempt + 1` (or the same number after a rate limit). */
+    attempt,
+    delayMs: milliseconds,
+    reason: z.string(),
+    /** A usage or rate limit: the wait does not spend a retry. */
+    rateLimited: z.boolean(),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('phase:finished'),
+    phaseId,
+    status: finishedStatus,
+    attempts: count,
+    durationMs: milliseconds,
+    reason: z.string().optional(),
+    error: eventErrorSchema.optional(),
+    ...agentReport,
+  }),
+  z.strictObject({ ...base, type: z.literal('breaker:opened'), consecutiveFailures: count, cooldownMs: milliseconds }),
+  z.strictObject({ ...base, type: z.literal('breaker:half-opened') }),
+  z.strictObject({ ...base, type: z.literal('breaker:closed') }),
+  z.strictObject({
+    ...base,
+    type: z.literal('mode:fell-back'),
+    from: executionModeSchema,
+    to: executionModeSchema,
+    reason: z.string(),
+  }),
+  z.strictObject({ ...base, type: z.literal('run:finished'), summary: runSummarySchema }),
+  z.strictObject({
+    ...base,
+    type: z.literal('handler:failed'),
+    /** The topic whose delivery failed. */
+    topic: z.string(),
+    /** The name of the subscription whose handler threw. */
+    subscriber: z.string(),
+    error: eventErrorSchema,
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('plugin:failed'),
+    plugin: z.string(),
+    hook: hookTypeSchema,
+    timedOut: z.boolean(),
+    error: eventErrorSchema,
+  }),
+]);
+
+/** A lifecycle event of the hypervisor. */
+export type HypervisorEvent = z.infer<typeof hypervisorEventSchema>;
+
+/** The `type` of a {@link HypervisorEvent}. */
+export type HypervisorEventType = HypervisorEvent['type'];
+
+/** The event of one `type`. */
+export type HypervisorEventOf<T extends HypervisorEventType> = Extract<HypervisorEvent, { type: T }>;
+
+/**
+ * Validates an event that crosses a boundary (read back from a file, received from another process) and
+ * freezes it.
+ * @param source where it came from, named in the error message
+ * @throws HypervisorV2Error `invalid_event`, naming every offending field.
+ */
+export function parseHypervisorEvent(input: unknown, source?: string): HypervisorEvent {
+  const result = hypervisorEventSchema.safeParse(input);
+  if (result.success) return deepFreeze(result.data);
+  const issues = toValidationIssues(result.error);
+  const prefix = source === undefined ? '' : `${source}: `;
+  throw new HypervisorV2Error(
+    'invalid_event',
+    `${prefix}invalid hypervisor event: ${describeIssues(issues)}`,
+    source === undefined ? { issues } : { source, issues },
+    { cause: result.error },
+  );
+}
+
+/** Turns any thrown value into the {@link EventError} that events carry. */
+export function toEventError(error: unknown): EventError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? { name: error.name, code, message: error.message } : { name: error.name, message: error.message };
+  }
+  return { name: 'NonError', message: typeof error === 'string' ? error : JSON.stringify(error) ?? typeof error };
+}
