@@ -1,3 +1,10 @@
 export { hashPhaseSource } from './checkpoint/phase-hash.js';
 export { decideResume } from './checkpoint/resume.js';
 export type { ResumeDecision, ResumeReason } from './checkpoint/resume.js';
+export { definePlan, phaseDefinitionSchema } from './plan/define-plan.js';
+export type { PhaseDefinition } from './plan/define-plan.js';
+export { loadPlan } from './plan/load-plan.js';
+export type { LoadPlanOptions } from './plan/load-plan.js';
+export type { CrossRef, Phase, PhaseEstimates, Plan } from './plan/plan.js';
+export { PLAN_ERROR_CODES, PlanError, formatProblem, isPlanError } from './plan/plan-error.js';
+export type { PlanErrorCode, PlanProblem } from './plan/plan-error.js';

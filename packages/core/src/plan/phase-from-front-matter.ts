@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+import { definedOnly } from './defined-only.js';
+import type { SplitPhaseFile } from './front-matter.js';
+import { KNOWN_FIELDS, PHASE_ONLY_FIELDS, defaultCheckpointPath, phaseFrontMatterSchema } from './phase-fields.js';
+import type { Phase } from './plan.js';
+import type { PlanProblem } from './plan-error.js';
+
+type FrontMatter = z.output<typeof phaseFrontMatterSchema>;
+
+function describe(value: unknown): string {
+  return value === undefined ? 'nothing' : JSON.stringify(value) ?? typeof value;
+}
+
+function toProblems(error: z.ZodError, split: SplitPhaseFile, file: string): PlanProblem[] {
+  return error.issues.map((issue) => {
+    const line = split.lineOf(issue.path as (string | number)[]);
+    const at = line === undefined ? { file } : { file, line };
+    if (issue.path[0] === 'phase') {
+      return { code: 'invalid_phase_id', ...at, message: `phase must be a non-negative integer, got ${describe(split.data?.['phase'])}` };
+    }
+    return { code: 'invalid_field', ...at, message: `${issue.path.join('.')}: ${issue.message}` };
+  });
+}
+
+function toPhase(fields: FrontMatter, body: string, file: string, hash: string): Phase {
+  const extra = Object.fromEntries(Object.entries(fields).filter(([key]) => !KNOWN_FIELDS.has(key)));
+  return {
+    id: fields.phase,
+    title: fields.title ?? `Phase ${fields.phase}`,
+    dependsOn: [...new Set(fields.depends_on)],
+    parallelGroup: fields.parallel_group,
+    checkpoint: fields.checkpoint ?? defaultCheckpointPath(fields.phase),
+    prompt: body.trim(),
+    canSkip: fields.can_skip,
+    estimates: definedOnly({
+      effort: fields.effort,
+      estimatedTokens: fields.estimated_tokens,
+      durationMs: fields.estimated_minutes === undefined ? undefined : fields.estimated_minutes * 60_000,
+    }),
+    crossRefs: fields.cross_refs,
+    extra,
+    file,
+    hash,
+    ...definedOnly({
+      validationScript: fields.validation_script,
+      maxTurns: fields.max_turns,
+      run: fields.run,
+      memoryMb: fields.memory_mb,
+      recoveryPlan: fields.recovery_plan,
+      agentExecutionSpec: fields.agent_execution_spec,
+      status: fields.status,
+    }),
+  };
+}
+
+/**
+ * Turns a split phase file into a phase. A file without front matter, marked `type: index`, or without a
+ * `phase` and without any phase-only field is not a phase (undefined): plans keep index and notes files beside
+ * their phases. A file with phase fields but no `phase` is a broken phase.
+ */
+export function phaseFromFile(split: SplitPhaseFile, file: string, hash: string): Phase | PlanProblem[] | undefined {
+  const data = split.data;
+  if (data === undefined || data['type'] === 'index') return undefined;
+  if (!('phase' in data)) {
+    if (!PHASE_ONLY_FIELDS.some((field) => field in data)) return undefined;
+    return [{ code: 'missing_phase_id', file, line: 1, message: 'phase fields without a phase id: add `phase: <integer>`' }];
+  }
+  const result = phaseFrontMatterSchema.safeParse(data);
+  return result.success ? toPhase(result.data, split.body, file, hash) : toProblems(result.error, split, file);
+}

@@ -1,0 +1,56 @@
+/** The size hints a plan gives for a phase, used to estimate durations until history exists. */
+export interface PhaseEstimates {
+  /** T-shirt size: `XS`, `S`, `M`, `L` or `XL`. */
+  readonly effort?: string;
+  readonly estimatedTokens?: number;
+  /** An explicit duration estimate in milliseconds (front matter `estimated_minutes` × 60000). */
+  readonly durationMs?: number;
+}
+
+/** A `cross_refs` entry: a link to another phase file and how it relates. */
+export interface CrossRef {
+  readonly file: string;
+  readonly relation: string;
+}
+
+/** One phase of a plan, validated and frozen. */
+export interface Phase {
+  readonly id: number;
+  readonly title: string;
+  readonly dependsOn: readonly number[];
+  /** Phases with the same non-null group were designed to run side by side; null: runs alone (strict policy). */
+  readonly parallelGroup: string | null;
+  /** Relative to the plan folder. */
+  readonly validationScript?: string;
+  /** Relative to the project root. */
+  readonly checkpoint: string;
+  /** The markdown body: what the agent is asked to do. */
+  readonly prompt: string;
+  readonly maxTurns?: number;
+  /** When it fails or is skipped, the run does not fail because of it. */
+  readonly canSkip: boolean;
+  /** A command line for plans that need no agent. */
+  readonly run?: string;
+  readonly estimates: PhaseEstimates;
+  readonly memoryMb?: number;
+  readonly recoveryPlan?: string;
+  readonly agentExecutionSpec?: string;
+  /** Informational only: a phase marked done is still verified through its checkpoint. */
+  readonly status?: string;
+  readonly crossRefs: readonly CrossRef[];
+  /** Front matter fields the hypervisor does not know, kept as they were. */
+  readonly extra: Readonly<Record<string, unknown>>;
+  /** The phase file relative to the plan folder; absent for phases defined in code. */
+  readonly file?: string;
+  /** `sha256:…` of the phase file (or of the definition, for phases defined in code). */
+  readonly hash: string;
+}
+
+/** A validated plan: its phases in id order, and an index by id. */
+export interface Plan {
+  readonly name: string;
+  /** The plan folder, for plans loaded from disk. */
+  readonly dir?: string;
+  readonly phases: readonly Phase[];
+  readonly byId: ReadonlyMap<number, Phase>;
+}
