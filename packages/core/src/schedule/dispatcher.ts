@@ -1,0 +1,107 @@
+import { BinaryHeap } from '../graph/binary-heap.js';
+
+/**
+ * How `parallel_group` limits concurrency. `strict` (the default while phases share one working tree): phases
+ * run side by side only when they carry the same non-null group, and a phase whose group is null runs alone.
+ * `ignore`: only dependencies and workers limit concurrency.
+ */
+export type GroupPolicy = 'strict' | 'ignore';
+
+/** What the dispatcher needs to know about the phases. */
+export interface DispatcherOptions {
+  /** At most this many phases run at once. */
+  readonly workers: number;
+  readonly groupPolicy: GroupPolicy;
+  /** The phase's priority: its remaining critical path; the larger goes first, then the smaller id. */
+  readonly priorityOf: (phaseId: number) => number;
+  readonly groupOf: (phaseId: number) => string | null;
+}
+
+const SOLO = '\u0000solo';
+
+/**
+ * The one scheduling rule, shared by the real scheduler and the simulation: among ready phases, the one with
+ * the longest remaining critical path starts first, as soon as a worker is free and the group policy allows it
+ * next to the phases already running. Ready phases wait in one heap per group, so each choice is O(log n) plus
+ * the number of groups.
+ */
+export class Dispatcher {
+  private readonly heaps = new Map<string, BinaryHeap<number>>();
+  private readonly runningGroups = new Map<string, number>();
+  private runningCount = 0;
+  private readyCount = 0;
+
+  constructor(private readonly options: DispatcherOptions) {
+    if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError(`workers must be a positive integer, got ${options.workers}`);
+  }
+
+  /** Phases running now. */
+  get running(): number {
+    return this.runningCount;
+  }
+
+  /** Phases ready and waiting. */
+  get ready(): number {
+    return this.readyCount;
+  }
+
+  /** A phase whose dependencies are all done joins the ready set. */
+  markReady(phaseId: number): void {
+    const key = this.keyOf(phaseId);
+    let heap = this.heaps.get(key);
+    if (heap === undefined) {
+      const priority = this.options.priorityOf;
+      heap = new BinaryHeap<number>((a, b) => priority(a) > priority(b) || (priority(a) === priority(b) && a < b));
+      this.heaps.set(key, heap);
+    }
+    heap.push(phaseId);
+    this.readyCount += 1;
+  }
+
+  /** Takes the phase that should start now and counts it as running; undefined when none may start. */
+  next(): number | undefined {
+    if (this.runningCount >= this.options.workers) return undefined;
+    const heap = this.candidateHeap();
+    const phaseId = heap?.pop();
+    if (phaseId === undefined) return undefined;
+    const key = this.keyOf(phaseId);
+    this.runningGroups.set(key, (this.runningGroups.get(key) ?? 0) + 1);
+    this.runningCount += 1;
+    this.readyCount -= 1;
+    return phaseId;
+  }
+
+  /** A running phase ended (whatever its status): its worker is free. */
+  finished(phaseId: number): void {
+    const key = this.keyOf(phaseId);
+    const left = (this.runningGroups.get(key) ?? 0) - 1;
+    if (left < 0) throw new RangeError(`phase ${phaseId} finished but was not running`);
+    if (left === 0) this.runningGroups.delete(key);
+    else this.runningGroups.set(key, left);
+    this.runningCount -= 1;
+  }
+
+  private keyOf(phaseId: number): string {
+    if (this.options.groupPolicy === 'ignore') return '';
+    return this.options.groupOf(phaseId) ?? SOLO;
+  }
+
+  private candidateHeap(): BinaryHeap<number> | undefined {
+    if (this.runningCount === 0) return this.bestHeap();
+    const [group] = this.runningGroups.keys();
+    // With `ignore` every phase shares the key ''; under `strict` a solo phase admits nobody beside it.
+    return group === SOLO ? undefined : this.heaps.get(group as string);
+  }
+
+  private bestHeap(): BinaryHeap<number> | undefined {
+    const priority = this.options.priorityOf;
+    let best: BinaryHeap<number> | undefined;
+    for (const heap of this.heaps.values()) {
+      const head = heap.peek();
+      const bestHead = best?.peek();
+      if (head === undefined) continue;
+      if (bestHead === undefined || priority(head) > priority(bestHead) || (priority(head) === priority(bestHead) && head < bestHead)) best = heap;
+    }
+    return best;
+  }
+}
