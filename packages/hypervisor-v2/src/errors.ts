@@ -11,6 +11,9 @@ export const HYPERVISOR_V2_ERROR_CODES = [
   'memory_request_too_large',
   'unknown_memory_tier',
   'aborted',
+  'timed_out',
+  'invalid_options',
+  'invalid_memory_request',
 ] as const;
 
 /** The closed set of {@link HypervisorV2Error} codes. */

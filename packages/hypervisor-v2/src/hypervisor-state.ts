@@ -18,7 +18,7 @@ export const hypervisorStateSchema = z.strictObject({
   mode: executionModeSchema,
   /** Workers running a phase at this moment. */
   activeWorkers: count,
-  /** Memory the hypervisor's process uses, in megabytes. */
+  /** Megabytes the memory manager has granted to running phases. */
   memoryInUseMb: z.number().nonnegative(),
   /** How many phases of the plan are in each status. */
   countsByStatus: z.record(phaseStatusSchema, count),

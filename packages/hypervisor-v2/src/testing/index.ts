@@ -1,0 +1,10 @@
+export { createFakeDelegationEngine } from './fake-delegation-engine.js';
+export type { FakeCancellation, FakeDelegationEngine } from './fake-delegation-engine.js';
+export { createFakeMemoryManager } from './fake-memory-manager.js';
+export type { FakeMemoryManager, FakeMemoryManagerOptions, MemoryLogEntry } from './fake-memory-manager.js';
+export { createRecordingEventMesh } from './recording-event-mesh.js';
+export type { RecordingEventMesh } from './recording-event-mesh.js';
+export { createRecordingPlugin } from './recording-plugin.js';
+export type { RecordedAbort, RecordedHookCall, RecordingPlugin, RecordingPluginBehaviour } from './recording-plugin.js';
+export { createStaticSkillRouter } from './static-skill-router.js';
+export type { StaticSkillRouter } from './static-skill-router.js';
