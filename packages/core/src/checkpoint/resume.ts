@@ -1,7 +1,7 @@
 import type { CheckpointView } from '@kazuba/toon';
 
 /** Why a phase runs again, or why it does not. */
-export type ResumeReason = 'completed' | 'no-checkpoint' | 'not-successful' | 'phase-changed';
+export type ResumeReason = 'completed' | 'no-checkpoint' | 'unreadable-checkpoint' | 'not-successful' | 'phase-changed' | 'forced';
 
 /** Whether resume runs a phase, and why. */
 export interface ResumeDecision {

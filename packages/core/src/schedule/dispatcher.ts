@@ -30,9 +30,17 @@ export class Dispatcher {
   private readonly runningGroups = new Map<string, number>();
   private runningCount = 0;
   private readyCount = 0;
+  private workers: number;
 
   constructor(private readonly options: DispatcherOptions) {
     if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError(`workers must be a positive integer, got ${options.workers}`);
+    this.workers = options.workers;
+  }
+
+  /** Changes the number of workers from now on (the watchdog's fallback to sequential sets 1). */
+  setWorkers(workers: number): void {
+    if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
+    this.workers = workers;
   }
 
   /** Phases running now. */
@@ -60,7 +68,7 @@ export class Dispatcher {
 
   /** Takes the phase that should start now and counts it as running; undefined when none may start. */
   next(): number | undefined {
-    if (this.runningCount >= this.options.workers) return undefined;
+    if (this.runningCount >= this.workers) return undefined;
     const heap = this.candidateHeap();
     const phaseId = heap?.pop();
     if (phaseId === undefined) return undefined;

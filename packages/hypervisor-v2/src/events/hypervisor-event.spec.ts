@@ -25,6 +25,7 @@ const everyEvent: HypervisorEvent[] = [
     summary: { outcome: 'succeeded', durationMs: 9000, countsByStatus: zeroCounts, phases: [{ phaseId: 11, status: 'success', attempts: 2, durationMs: 5000 }] },
   },
   { ...base, type: 'handler:failed', topic: 'phase:started', subscriber: 'audit', error: { name: 'TypeError', message: 'x is undefined' } },
+  { ...base, type: 'checkpoint:failed', phaseId: 11, error: { name: 'ToonError', code: 'io_error', message: 'disk full' } },
   { ...base, type: 'plugin:failed', plugin: 'notify', hook: 'pre_phase', timedOut: true, error: { name: 'TimeoutError', message: 'no answer in 5000 ms' } },
 ];
 

@@ -132,6 +132,13 @@ export const hypervisorEventSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     ...base,
+    type: z.literal('checkpoint:failed'),
+    /** The phase whose record could not be written: a resumed run will run it again. */
+    phaseId,
+    error: eventErrorSchema,
+  }),
+  z.strictObject({
+    ...base,
     type: z.literal('plugin:failed'),
     plugin: z.string(),
     hook: hookTypeSchema,

@@ -19,6 +19,7 @@ export const EVENT_PRIORITIES: Readonly<Record<HypervisorEventType, EventPriorit
   'mode:fell-back': 2,
   'handler:failed': 2,
   'plugin:failed': 2,
+  'checkpoint:failed': 2,
   'phase:started': 3,
   'phase:retrying': 3,
   'breaker:half-opened': 3,

@@ -1,0 +1,96 @@
+import { Observable, VirtualTimeScheduler, asyncScheduler, filter, lastValueFrom, map, timer } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
+import type { HypervisorEvent, RunSummary } from '@kazuba/hypervisor-v2';
+import { CoreError } from '../core-error.js';
+import { computePathTimes } from '../graph/critical-path.js';
+import { createHintEstimator } from '../graph/estimator.js';
+import { topologicalOrder } from '../graph/topology.js';
+import type { Plan } from '../plan/plan.js';
+import { hypervisorConfigSchema } from './config.js';
+import type { HypervisorConfig, HypervisorConfigInput } from './config.js';
+import type { PhaseRunner, RunPorts } from './ports.js';
+import { readResumeDecisions } from './resume-decisions.js';
+import { RunEngine } from './run-engine.js';
+
+/**
+ * Validates a run's configuration and applies the defaults.
+ * @throws CoreError `invalid_config` naming every offending field.
+ */
+export function parseHypervisorConfig(input: HypervisorConfigInput | undefined, source = 'config'): HypervisorConfig {
+  const result = hypervisorConfigSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+  throw new CoreError('invalid_config', `${source}: invalid hypervisor config: ${problems}`, { issues: result.error.issues }, { cause: result.error });
+}
+
+/** A runner that "runs" each phase for its estimated duration on the given clock: what a dry run executes. */
+function simulatedRunner(durations: ReadonlyMap<number, number>, scheduler: SchedulerLike): PhaseRunner {
+  return {
+    run: (request) =>
+      timer(durations.get(request.phase.id) ?? 0, scheduler).pipe(map(() => ({ type: 'result' as const, result: { outcome: 'succeeded' as const } }))),
+  };
+}
+
+/**
+ * Runs a plan: an Observable of lifecycle events that starts the run when subscribed and completes after
+ * `run:finished`. Unsubscribing stops the run at once (attempts aborted, nothing recorded after); aborting
+ * `ports.signal` stops it gracefully (attempts aborted and recorded as cancelled, then `run:finished`).
+ * A `dry_run` reads checkpoints to show what resume would skip, then plays the same scheduler on a virtual clock
+ * with estimated durations: no runner call, no record written, no plugin called.
+ *
+ * @throws CoreError `invalid_config`, or `missing_port` (interactive mode without an approver).
+ * @example
+ * const events$ = createRun(plan, { mode: 'parallel', maxWorkers: 4 }, { runner, store });
+ * const summary = await collectRunSummary(events$);
+ */
+export function createRun(plan: Plan, configInput: HypervisorConfigInput | undefined, ports: RunPorts): Observable<HypervisorEvent> {
+  const config = parseHypervisorConfig(configInput);
+  if (config.mode === 'interactive' && ports.approver === undefined) {
+    throw new CoreError('missing_port', 'interactive mode needs an approver to ask before each phase');
+  }
+  return new Observable<HypervisorEvent>((subscriber) => {
+    let engine: RunEngine | undefined;
+    let closed = false;
+    const estimator = ports.estimator ?? createHintEstimator();
+    const durations = new Map(plan.phases.map((phase) => [phase.id, estimator.estimate(phase).durationMs]));
+    const priority = computePathTimes(plan, topologicalOrder(plan), durations).remainingMs;
+    const onAbort = (): void => engine?.cancel('cancelled');
+    void readResumeDecisions(plan, ports.store, config.force).then((resume) => {
+      if (closed) return;
+      const dryRun = config.mode === 'dry_run';
+      const virtual = dryRun ? new VirtualTimeScheduler() : undefined;
+      const scheduler = virtual ?? ports.scheduler ?? asyncScheduler;
+      engine = new RunEngine({
+        plan,
+        config,
+        ports: dryRun ? { ...ports, runner: simulatedRunner(durations, scheduler) } : ports,
+        scheduler,
+        runId: ports.runId ?? `run-${new Date(scheduler.now()).toISOString()}`,
+        resume,
+        priority,
+        dryRun,
+        emit: (event) => subscriber.next(event),
+        complete: () => subscriber.complete(),
+      });
+      ports.signal?.addEventListener('abort', onAbort, { once: true });
+      engine.start();
+      if (ports.signal?.aborted === true) onAbort();
+      virtual?.flush();
+    });
+    return () => {
+      closed = true;
+      ports.signal?.removeEventListener('abort', onAbort);
+      engine?.dispose();
+    };
+  });
+}
+
+/** The summary of a run, once its `run:finished` event arrives. */
+export function collectRunSummary(events$: Observable<HypervisorEvent>): Promise<RunSummary> {
+  return lastValueFrom(
+    events$.pipe(
+      filter((event): event is Extract<HypervisorEvent, { type: 'run:finished' }> => event.type === 'run:finished'),
+      map((event) => event.summary),
+    ),
+  );
+}

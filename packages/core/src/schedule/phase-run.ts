@@ -1,0 +1,25 @@
+import type { EventError, FINISHED_STATUSES, PhaseStatus } from '@kazuba/hypervisor-v2';
+import type { MemoryLease } from '@kazuba/hypervisor-v2';
+import type { AgentReport, ValidationReport } from './ports.js';
+
+/** A status a phase can end with. */
+export type FinishedStatus = (typeof FINISHED_STATUSES)[number];
+
+/** What the run knows about one phase while it runs. */
+export interface PhaseRun {
+  status: PhaseStatus;
+  /** Attempts started (rate-limited re-runs of the same attempt count once). */
+  attempts: number;
+  /** Dependencies not yet satisfied. */
+  waitingOn: number;
+  startedAtMs?: number;
+  finishedAtMs?: number;
+  reason?: string;
+  error?: EventError;
+  agent?: AgentReport;
+  validation?: ValidationReport;
+  scriptCheckpoint?: unknown;
+  lease?: MemoryLease;
+  /** Whether it satisfies its dependents: success, resumed as complete, or partial when so configured. */
+  satisfies: boolean;
+}

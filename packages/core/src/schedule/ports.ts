@@ -1,0 +1,113 @@
+import type { Observable, ObservableInput, SchedulerLike } from 'rxjs';
+import type { CheckpointView, PhaseCheckpoint } from '@kazuba/toon';
+import type { EventError, HypervisorState, PluginHost, UnifiedMemoryManager } from '@kazuba/hypervisor-v2';
+import type { Estimator } from '../graph/estimator.js';
+import type { Phase } from '../plan/plan.js';
+
+/** One attempt of one phase, as the scheduler hands it to the runner. */
+export interface AttemptRequest {
+  readonly runId: string;
+  readonly phase: Phase;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** What the agent is asked: the phase's prompt, and on a retry the failure summary and the recovery plan. */
+  readonly prompt: string;
+  /** Aborts on timeout and on cancellation: the runner must then stop the attempt, process tree included. */
+  readonly signal: AbortSignal;
+}
+
+/** What the agent reported about an attempt, where it reports it. */
+export interface AgentReport {
+  readonly profile: string;
+  /** null when the process was killed by a signal. */
+  readonly exitCode: number | null;
+  readonly isError?: boolean;
+  readonly subtype?: string;
+  readonly turns?: number;
+  readonly costUsd?: number;
+  readonly sessionId?: string;
+}
+
+/** The outcome of the phase's validation script. */
+export interface ValidationReport {
+  readonly script: string;
+  readonly passed: boolean;
+  readonly exitCode: number | null;
+  readonly outputTail: string;
+}
+
+/** How an attempt ended, as the runner classifies it. */
+export type AttemptResult =
+  | {
+      readonly outcome: 'succeeded';
+      /** A score from 0 to 1; below the configured threshold the phase ends `partial`. */
+      readonly quality?: number;
+      readonly agent?: AgentReport;
+      readonly validation?: ValidationReport;
+      /** What the validation script wrote at the checkpoint path during the attempt, kept in the record. */
+      readonly scriptCheckpoint?: unknown;
+    }
+  | { readonly outcome: 'failed'; readonly error: EventError; readonly agent?: AgentReport; readonly validation?: ValidationReport }
+  | {
+      /** A usage or rate limit: not a failure; the phase waits and runs again without spending a retry. */
+      readonly outcome: 'rate_limited';
+      /** When the limit resets (epoch ms), when the agent said so. */
+      readonly resetAt?: number;
+      readonly message: string;
+      readonly agent?: AgentReport;
+    };
+
+/** What a runner emits during an attempt: output as it comes, then exactly one result. */
+export type RunnerEvent =
+  | { readonly type: 'output'; readonly stream: 'stdout' | 'stderr'; readonly text: string }
+  | { readonly type: 'result'; readonly result: AttemptResult };
+
+/**
+ * Runs one attempt of one phase. The Observable emits output, then one `result`, then completes; an error
+ * counts as a failed attempt. Unsubscribing must stop the attempt (the scheduler does so on timeout and
+ * cancellation, after aborting the request's signal).
+ */
+export interface PhaseRunner {
+  run(request: AttemptRequest): Observable<RunnerEvent>;
+}
+
+/** Reads and writes phase checkpoint records. */
+export interface CheckpointStore {
+  /** The phase's checkpoint in normalised form, or undefined when it has none (missing is not an error). */
+  read(phase: Phase): ObservableInput<CheckpointView | undefined>;
+  /** Writes the phase's record atomically. */
+  write(phase: Phase, record: PhaseCheckpoint): ObservableInput<unknown>;
+}
+
+/** The interactive choice before a phase: run it, skip it, abort the run, or run it and all the rest without asking. */
+export type ApprovalDecision = 'run' | 'skip' | 'abort' | 'run_all';
+
+/** Asks a person what to do before each phase in interactive mode. */
+export interface Approver {
+  decide(request: { readonly phase: Phase; readonly state: Readonly<HypervisorState> }): ObservableInput<ApprovalDecision>;
+}
+
+/** The effects a run needs, all injected so that the scheduler itself stays pure. */
+export interface RunPorts {
+  readonly runner: PhaseRunner;
+  /** Where phase records are read (resume) and written; without one, nothing is resumed or recorded. */
+  readonly store?: CheckpointStore;
+  /** Required in interactive mode. */
+  readonly approver?: Approver;
+  /** Durations for priorities, dry runs and ETAs; the plan's hints by default. */
+  readonly estimator?: Estimator;
+  /** Admits phases that declare `memory_mb`. */
+  readonly memory?: UnifiedMemoryManager;
+  /** Plugins, called at their hooks with a state snapshot; their failures become `plugin:failed` events. */
+  readonly plugins?: PluginHost;
+  /** Time: timeouts, backoff, cool-downs, the watchdog, event timestamps. `asyncScheduler` in real runs. */
+  readonly scheduler?: SchedulerLike;
+  /** Aborting it cancels the run gracefully: running attempts are stopped and recorded, and the run finishes. */
+  readonly signal?: AbortSignal;
+  /** Identifies the run in events and records. */
+  readonly runId?: string;
+  /** Written into every record. */
+  readonly hypervisorVersion?: string;
+  /** Jitter source in [0, 1); `Math.random` by default (tests pass a fixed one). */
+  readonly random?: () => number;
+}
