@@ -58,9 +58,11 @@ export class RunEngine {
   private askApprover: boolean;
   private stopped: 'fail-fast' | 'cancelled' | undefined;
   private pending = 0;
+  private ended = 0;
   private seq = 0;
   private finished = false;
   private finishing = false;
+  private pumpScheduled = false;
   private watchdog: Subscription | undefined;
 
   constructor(private readonly setup: EngineSetup) {
@@ -272,6 +274,7 @@ export class RunEngine {
     this.delayed.get(phase.id)?.unsubscribe();
     this.delayed.delete(phase.id);
     run.status = status;
+    this.ended += 1;
     if (reason !== undefined) run.reason = reason;
     run.finishedAtMs = this.setup.scheduler.now();
     run.satisfies = resumed || status === 'success' || (status === 'partial' && this.setup.config.partialSatisfiesDependents);
@@ -287,8 +290,22 @@ export class RunEngine {
       this.endNotStarted('skipped', `not started: phase ${phase.id} failed`);
     }
     this.resetWatchdog();
-    this.pump();
+    this.requestPump();
     this.maybeFinish();
+  }
+
+  // Phases ending at the same instant all free their workers before the next choice is made, as in the
+  // simulation: the choice runs as the instant's last action.
+  private requestPump(): void {
+    if (this.pumpScheduled || this.finished) return;
+    this.pumpScheduled = true;
+    this.work.add(
+      this.setup.scheduler.schedule(() => {
+        this.pumpScheduled = false;
+        this.pump();
+        this.maybeFinish();
+      }, 0),
+    );
   }
 
   private emitFinished(phase: Phase, run: PhaseRun): void {
@@ -387,7 +404,7 @@ export class RunEngine {
       this.heldRetries.delete(id);
       retry();
     }
-    this.pump();
+    this.requestPump();
   }
 
   private resetWatchdog(): void {
@@ -418,7 +435,7 @@ export class RunEngine {
   private maybeFinish(): void {
     if (this.finished || this.finishing || this.pending > 0) return;
     if (this.attempts.size > 0 || this.waits.size > 0 || this.heldRetries.size > 0 || this.delayed.size > 0) return;
-    if (![...this.runs.values()].every((run) => TERMINAL.has(run.status))) return;
+    if (this.ended < this.runs.size) return;
     this.finishing = true;
     const summary = buildSummary(this.setup.plan, this.runs, this.stopped === 'cancelled', this.setup.scheduler.now() - this.startedAtMs);
     const end = (): void => {
