@@ -11,70 +11,105 @@ function located(node: GraphNode): { file?: string } {
   return node.file === undefined ? {} : { file: node.file };
 }
 
-function checkEdges(node: GraphNode, ids: ReadonlySet<number>): PlanProblem[] {
+function checkEdges(node: GraphNode, ids: ReadonlySet<number>, invalid: ReadonlySet<number>): PlanProblem[] {
   const problems: PlanProblem[] = [];
   for (const dependency of node.dependsOn) {
     if (dependency === node.id) {
       problems.push({ code: 'self_dependency', ...located(node), message: `phase ${node.id} depends on itself` });
-    } else if (!ids.has(dependency)) {
+    } else if (!ids.has(dependency) && !invalid.has(dependency)) {
       problems.push({ code: 'unknown_dependency', ...located(node), message: `phase ${node.id} depends on phase ${dependency}, which the plan does not have` });
     }
   }
   return problems;
 }
 
-/** Phase ids that Kahn's algorithm cannot order: those on or behind a cycle. */
-function unorderable(nodes: ReadonlyMap<number, GraphNode>): Set<number> {
-  const waiting = new Map<number, number>();
-  const dependents = new Map<number, number[]>();
-  for (const node of nodes.values()) {
-    const deps = node.dependsOn.filter((d) => d !== node.id && nodes.has(d));
-    waiting.set(node.id, deps.length);
-    for (const d of deps) {
-      const list = dependents.get(d);
-      if (list === undefined) dependents.set(d, [node.id]);
-      else list.push(node.id);
-    }
-  }
-  const ready = [...waiting].filter(([, count]) => count === 0).map(([id]) => id);
-  for (let id = ready.pop(); id !== undefined; id = ready.pop()) {
-    waiting.delete(id);
-    for (const dependent of dependents.get(id) ?? []) {
-      const left = (waiting.get(dependent) ?? 0) - 1;
-      waiting.set(dependent, left);
-      if (left === 0) ready.push(dependent);
-    }
-  }
-  return new Set(waiting.keys());
+function edgesOf(node: GraphNode, nodes: ReadonlyMap<number, GraphNode>): number[] {
+  return node.dependsOn.filter((d) => d !== node.id && nodes.has(d));
 }
 
-// Walks depends_on edges inside the stuck set, always taking the smallest id, until a phase repeats.
-function cyclesAmong(stuck: Set<number>, nodes: ReadonlyMap<number, GraphNode>): number[][] {
-  const cycles: number[][] = [];
-  const handled = new Set<number>();
-  for (const start of [...stuck].sort((a, b) => a - b)) {
-    if (handled.has(start)) continue;
-    const path: number[] = [];
-    const position = new Map<number, number>();
-    let current: number | undefined = start;
-    while (current !== undefined && !position.has(current) && !handled.has(current)) {
-      position.set(current, path.length);
-      path.push(current);
-      const node: GraphNode | undefined = nodes.get(current);
-      current = node?.dependsOn.filter((d) => d !== node.id && stuck.has(d)).sort((a, b) => a - b)[0];
+interface Visit {
+  readonly id: number;
+  readonly edges: readonly number[];
+  next: number;
+}
+
+/**
+ * The groups of phases that reach each other through depends_on (strongly connected components of more than one
+ * phase), found with Tarjan's algorithm, iteratively so that a long chain cannot overflow the stack.
+ */
+function circularGroups(nodes: ReadonlyMap<number, GraphNode>): number[][] {
+  const order = new Map<number, { index: number; low: number }>();
+  const stack: number[] = [];
+  const onStack = new Set<number>();
+  const groups: number[][] = [];
+  const open = (id: number, work: Visit[]): void => {
+    order.set(id, { index: order.size, low: order.size });
+    stack.push(id);
+    onStack.add(id);
+    work.push({ id, edges: edgesOf(nodes.get(id) as GraphNode, nodes), next: 0 });
+  };
+  for (const root of nodes.keys()) {
+    if (order.has(root)) continue;
+    const work: Visit[] = [];
+    open(root, work);
+    for (let visit = work.at(-1); visit !== undefined; visit = work.at(-1)) {
+      const mine = order.get(visit.id) as { index: number; low: number };
+      const dependency = visit.edges[visit.next++];
+      if (dependency !== undefined) {
+        const seen = order.get(dependency);
+        if (seen === undefined) open(dependency, work);
+        else if (onStack.has(dependency)) mine.low = Math.min(mine.low, seen.index);
+        continue;
+      }
+      work.pop();
+      const parent = work.at(-1);
+      if (parent !== undefined) {
+        const theirs = order.get(parent.id) as { index: number; low: number };
+        theirs.low = Math.min(theirs.low, mine.low);
+      }
+      if (mine.low !== mine.index) continue;
+      const group = stack.splice(stack.lastIndexOf(visit.id));
+      for (const id of group) onStack.delete(id);
+      if (group.length > 1) groups.push(group);
     }
-    if (current !== undefined && position.has(current)) cycles.push([...path.slice(position.get(current)), current]);
-    for (const id of path) handled.add(id);
   }
-  return cycles;
+  return groups;
+}
+
+// The shortest cycle through the smallest id of a circular group, found breadth-first along depends_on edges
+// taken in id order, so the same plan always prints the same path.
+function cycleIn(group: readonly number[], nodes: ReadonlyMap<number, GraphNode>): number[] {
+  const members = new Set(group);
+  const start = Math.min(...group);
+  const parent = new Map<number, number>([[start, start]]);
+  const queue = [start];
+  // Every member of a circular group reaches the start, so the search always ends on a phase depending on it.
+  let closing = start;
+  for (const id of queue) {
+    const edges = edgesOf(nodes.get(id) as GraphNode, nodes).filter((d) => members.has(d)).sort((a, b) => a - b);
+    if (edges.includes(start)) {
+      closing = id;
+      break;
+    }
+    for (const dependency of edges) {
+      if (parent.has(dependency)) continue;
+      parent.set(dependency, id);
+      queue.push(dependency);
+    }
+  }
+  const between: number[] = [];
+  for (let at = closing; at !== start; at = parent.get(at) as number) between.push(at);
+  return [start, ...between.reverse(), start];
 }
 
 /**
  * Checks the dependency graph: duplicate ids (naming both files), dependencies on absent phases,
- * self-dependencies, and cycles (each printed as a path, `12 -> 14 -> 13 -> 12`, every phase depending on the
- * next). Returns every problem found, in a stable order.
+ * self-dependencies, and cycles (one per group of phases that reach each other, printed as a path,
+ * `12 -> 14 -> 13 -> 12`, every phase depending on the next). Returns every problem found, in a stable order.
+ *
+ * @param invalid ids of phases that exist but failed validation: depending on them is not an unknown dependency.
  */
-export function checkGraph(graph: readonly GraphNode[]): PlanProblem[] {
+export function checkGraph(graph: readonly GraphNode[], invalid: ReadonlySet<number> = new Set()): PlanProblem[] {
   const problems: PlanProblem[] = [];
   const nodes = new Map<number, GraphNode>();
   for (const node of graph) {
@@ -87,8 +122,9 @@ export function checkGraph(graph: readonly GraphNode[]): PlanProblem[] {
     }
   }
   const ids = new Set(nodes.keys());
-  for (const node of nodes.values()) problems.push(...checkEdges(node, ids));
-  for (const cycle of cyclesAmong(unorderable(nodes), nodes)) {
+  for (const node of nodes.values()) problems.push(...checkEdges(node, ids, invalid));
+  const cycles = circularGroups(nodes).map((group) => cycleIn(group, nodes));
+  for (const cycle of cycles.sort((a, b) => (a[0] as number) - (b[0] as number))) {
     const first = nodes.get(cycle[0] as number) as GraphNode;
     problems.push({ code: 'dependency_cycle', ...located(first), message: `dependency cycle ${cycle.join(' -> ')} (each phase depends on the next)` });
   }

@@ -13,11 +13,18 @@ function deepFreeze<T>(value: T): T {
 
 /**
  * Checks the phases as a graph and assembles the frozen plan, or throws every problem found so far plus the
- * graph's own.
+ * graph's own. `invalid` holds the ids of phases that exist but failed validation (already among `problems`), so
+ * that their dependents are not also told the phase is absent.
  * @throws PlanError with every problem.
  */
-export function assemblePlan(name: string, phases: readonly Phase[], problems: readonly PlanProblem[], dir?: string): Plan {
-  const all = [...problems, ...checkGraph(phases)];
+export function assemblePlan(
+  name: string,
+  phases: readonly Phase[],
+  problems: readonly PlanProblem[],
+  dir: string | undefined,
+  invalid: ReadonlySet<number>,
+): Plan {
+  const all = [...problems, ...checkGraph(phases, invalid)];
   if (phases.length === 0 && all.length === 0) {
     all.push({ code: 'empty_plan', message: `plan ${dir ?? name} has no phase (no file with a \`phase\` in its front matter)` });
   }

@@ -65,10 +65,19 @@ function toPhase(definition: z.output<typeof phaseDefinitionSchema>): Phase {
 export function definePlan(phases: readonly PhaseDefinition[], options: { readonly name?: string } = {}): Plan {
   const valid: Phase[] = [];
   const problems: PlanProblem[] = [];
+  const invalid = new Set<number>();
   phases.forEach((input, index) => {
     const result = phaseDefinitionSchema.safeParse(input);
-    if (result.success) valid.push(toPhase(result.data));
-    else for (const issue of result.error.issues) problems.push({ code: 'invalid_field', message: `phases[${index}].${issue.path.join('.')}: ${issue.message}` });
+    if (result.success) {
+      valid.push(toPhase(result.data));
+      return;
+    }
+    const id = phaseDefinitionSchema.shape.id.safeParse((input as { id?: unknown } | null)?.id);
+    if (id.success) invalid.add(id.data);
+    for (const issue of result.error.issues) {
+      const field = [`phases[${index}]`, ...issue.path.map(String)].join('.');
+      problems.push({ code: 'invalid_field', message: `${field}: ${issue.message}` });
+    }
   });
-  return assemblePlan(options.name ?? 'plan', valid, problems);
+  return assemblePlan(options.name ?? 'plan', valid, problems, undefined, invalid);
 }

@@ -7,7 +7,7 @@ export interface SplitPhaseFile {
   /** The front matter as plain data; undefined when the file has none. */
   readonly data: Readonly<Record<string, unknown>> | undefined;
   readonly body: string;
-  /** The 1-based line of a front matter key path, when the YAML node has a position. */
+  /** The 1-based line of a front matter key path, or of its nearest ancestor that is there. */
   lineOf(path: readonly (string | number)[]): number | undefined;
 }
 
@@ -18,11 +18,14 @@ function noLines(): undefined {
 }
 
 function locate(document: Document, counter: LineCounter, firstLine: number): SplitPhaseFile['lineOf'] {
-  return (path) => {
+  const lineOf: SplitPhaseFile['lineOf'] = (path) => {
     const node = document.getIn(path, true) as { range?: [number, number, number] } | undefined;
     const offset = node?.range?.[0];
-    return offset === undefined ? undefined : counter.linePos(offset).line + firstLine - 1;
+    if (offset !== undefined) return counter.linePos(offset).line + firstLine - 1;
+    // A field that is missing has no node: point at the entry that lacks it.
+    return path.length === 0 ? undefined : lineOf(path.slice(0, -1));
   };
+  return lineOf;
 }
 
 /**

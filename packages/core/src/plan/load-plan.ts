@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { hashPhaseSource } from '../checkpoint/phase-hash.js';
 import { assemblePlan } from './create-plan.js';
 import { splitPhaseFile } from './front-matter.js';
+import { phaseFrontMatterSchema } from './phase-fields.js';
 import { phaseFromFile } from './phase-from-front-matter.js';
 import type { Phase, Plan } from './plan.js';
 import { PlanError } from './plan-error.js';
@@ -20,10 +21,21 @@ export interface LoadPlanOptions {
 async function listMarkdown(dir: string): Promise<string[]> {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
-    return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.md')).map((entry) => entry.name).sort();
+    // A linked phase file is still a phase file; a link that leads nowhere is reported when it is read.
+    const candidates = entries.filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.md'));
+    return candidates.map((entry) => entry.name).sort();
   } catch (error) {
     const detail = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (error as Error).message;
     throw new PlanError([{ code: 'unreadable_plan', message: `cannot read plan folder ${dir}: ${detail}` }], { cause: error });
+  }
+}
+
+async function readPhaseFile(dir: string, file: string): Promise<string | PlanProblem> {
+  try {
+    return await readFile(join(dir, file), 'utf8');
+  } catch (error) {
+    const detail = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    return { code: 'unreadable_plan', file, message: `cannot read the phase file: ${detail}` };
   }
 }
 
@@ -34,26 +46,37 @@ async function listMarkdown(dir: string): Promise<string[]> {
  *
  * @throws PlanError with a code per problem (`malformed_yaml`, `unclosed_front_matter`, `missing_phase_id`,
  *   `invalid_phase_id`, `invalid_field`, `duplicate_phase_id`, `unknown_dependency`, `self_dependency`,
- *   `dependency_cycle`, `empty_plan`, `unreadable_plan`), each naming its file and line where known.
+ *   `dependency_cycle`, `empty_plan`, `unreadable_plan` for a folder or phase file it cannot read), each naming its
+ *   file and line where known.
  * @example
  * const plan = await loadPlan('plans/v2');
  * plan.phases.map((phase) => phase.id); // [11, 12, …, 22]
  */
 export async function loadPlan(dir: string, options: LoadPlanOptions = {}): Promise<Plan> {
   const files = await listMarkdown(dir);
-  const texts = await Promise.all(files.map((file) => readFile(join(dir, file), 'utf8')));
+  const texts = await Promise.all(files.map((file) => readPhaseFile(dir, file)));
   const phases: Phase[] = [];
   const problems: PlanProblem[] = [];
+  const invalid = new Set<number>();
   files.forEach((file, index) => {
-    const text = texts[index] as string;
+    const text = texts[index] as string | PlanProblem;
+    if (typeof text !== 'string') {
+      problems.push(text);
+      return;
+    }
     const split = splitPhaseFile(text, file);
     if ('code' in split) {
       problems.push(split);
       return;
     }
     const phase = phaseFromFile(split, file, hashPhaseSource(text));
-    if (Array.isArray(phase)) problems.push(...phase);
-    else if (phase !== undefined) phases.push(phase);
+    if (Array.isArray(phase)) {
+      problems.push(...phase);
+      const id = phaseFrontMatterSchema.shape.phase.safeParse(split.data?.['phase']);
+      if (id.success) invalid.add(id.data);
+    } else if (phase !== undefined) {
+      phases.push(phase);
+    }
   });
-  return assemblePlan(options.name ?? basename(resolve(dir)), phases, problems, dir);
+  return assemblePlan(options.name ?? basename(resolve(dir)), phases, problems, dir, invalid);
 }
