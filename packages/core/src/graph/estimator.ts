@@ -50,6 +50,7 @@ export const DEFAULT_EFFORT_MS: Readonly<Record<string, number>> = Object.freeze
 /**
  * Estimates from the plan's hints: an explicit `estimated_minutes`, else `estimated_tokens` × `msPerToken`,
  * else the `effort` size, else `defaultMs`.
+ * @throws RangeError naming the option (`msPerToken`, `defaultMs`, `effortMs.<size>`) that is negative or not finite.
  * @example
  * analyzePlan(plan, { workers: 4, estimator: createHintEstimator({ msPerToken: 1 }) }); // lengths in tokens
  */
@@ -57,7 +58,12 @@ export function createHintEstimator(options: HintEstimatorOptions = {}): Estimat
   const msPerToken = options.msPerToken ?? 40;
   const effortMs = { ...DEFAULT_EFFORT_MS, ...options.effortMs };
   const defaultMs = options.defaultMs ?? 10 * MINUTE;
-  for (const [name, value] of Object.entries({ msPerToken, defaultMs, ...effortMs })) {
+  const named: [string, number][] = [
+    ['msPerToken', msPerToken],
+    ['defaultMs', defaultMs],
+    ...Object.entries(effortMs).map(([size, ms]): [string, number] => [`effortMs.${size}`, ms]),
+  ];
+  for (const [name, value] of named) {
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`estimator option ${name} must be a finite number ≥ 0, got ${value}`);
   }
   return {

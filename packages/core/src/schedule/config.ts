@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { executionModeSchema } from '@kazuba/hypervisor-v2';
+import { CoreError } from '../core-error.js';
 
 const ms = z.number().nonnegative();
 const positiveMs = z.number().positive();
@@ -53,3 +54,15 @@ export type HypervisorConfigInput = z.input<typeof hypervisorConfigSchema>;
 
 /** A validated config with defaults applied. */
 export type HypervisorConfig = z.output<typeof hypervisorConfigSchema>;
+
+/**
+ * Validates a run's configuration and applies the defaults.
+ * @throws CoreError `invalid_config` naming every offending field.
+ */
+export function parseHypervisorConfig(input: HypervisorConfigInput | undefined, source = 'config'): HypervisorConfig {
+  const result = hypervisorConfigSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+  throw new CoreError('invalid_config', `${source}: invalid hypervisor config: ${problems}`, { issues: result.error.issues }, { cause: result.error });
+}
+

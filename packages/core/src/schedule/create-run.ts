@@ -6,22 +6,11 @@ import { computePathTimes } from '../graph/critical-path.js';
 import { createHintEstimator } from '../graph/estimator.js';
 import { topologicalOrder } from '../graph/topology.js';
 import type { Plan } from '../plan/plan.js';
-import { hypervisorConfigSchema } from './config.js';
-import type { HypervisorConfig, HypervisorConfigInput } from './config.js';
+import { parseHypervisorConfig } from './config.js';
+import type { HypervisorConfigInput } from './config.js';
 import type { PhaseRunner, RunPorts } from './ports.js';
 import { readResumeDecisions } from './resume-decisions.js';
 import { RunEngine } from './run-engine.js';
-
-/**
- * Validates a run's configuration and applies the defaults.
- * @throws CoreError `invalid_config` naming every offending field.
- */
-export function parseHypervisorConfig(input: HypervisorConfigInput | undefined, source = 'config'): HypervisorConfig {
-  const result = hypervisorConfigSchema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-  throw new CoreError('invalid_config', `${source}: invalid hypervisor config: ${problems}`, { issues: result.error.issues }, { cause: result.error });
-}
 
 /** A runner that "runs" each phase for its estimated duration on the given clock: what a dry run executes. */
 function simulatedRunner(durations: ReadonlyMap<number, number>, scheduler: SchedulerLike): PhaseRunner {
@@ -74,7 +63,6 @@ export function createRun(plan: Plan, configInput: HypervisorConfigInput | undef
       });
       ports.signal?.addEventListener('abort', onAbort, { once: true });
       engine.start();
-      if (ports.signal?.aborted === true) onAbort();
       virtual?.flush();
     });
     return () => {

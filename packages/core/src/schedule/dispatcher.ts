@@ -28,7 +28,7 @@ const SOLO = '\u0000solo';
 export class Dispatcher {
   private readonly heaps = new Map<string, BinaryHeap<number>>();
   private readonly runningGroups = new Map<string, number>();
-  private runningCount = 0;
+  private readonly runningIds = new Set<number>();
   private readyCount = 0;
   private workers: number;
 
@@ -45,7 +45,7 @@ export class Dispatcher {
 
   /** Phases running now. */
   get running(): number {
-    return this.runningCount;
+    return this.runningIds.size;
   }
 
   /** Phases ready and waiting. */
@@ -68,25 +68,28 @@ export class Dispatcher {
 
   /** Takes the phase that should start now and counts it as running; undefined when none may start. */
   next(): number | undefined {
-    if (this.runningCount >= this.workers) return undefined;
+    if (this.runningIds.size >= this.workers) return undefined;
     const heap = this.candidateHeap();
     const phaseId = heap?.pop();
     if (phaseId === undefined) return undefined;
     const key = this.keyOf(phaseId);
     this.runningGroups.set(key, (this.runningGroups.get(key) ?? 0) + 1);
-    this.runningCount += 1;
+    this.runningIds.add(phaseId);
     this.readyCount -= 1;
     return phaseId;
   }
 
-  /** A running phase ended (whatever its status): its worker is free. */
+  /**
+   * A running phase ended (whatever its status): its worker is free.
+   * @throws RangeError when the phase is not running (never taken from {@link next}, or already finished).
+   */
   finished(phaseId: number): void {
+    // Tracked by id: a count per group would accept a same-group phase that never started and free a worker.
+    if (!this.runningIds.delete(phaseId)) throw new RangeError(`phase ${phaseId} finished but was not running`);
     const key = this.keyOf(phaseId);
-    const left = (this.runningGroups.get(key) ?? 0) - 1;
-    if (left < 0) throw new RangeError(`phase ${phaseId} finished but was not running`);
+    const left = (this.runningGroups.get(key) as number) - 1;
     if (left === 0) this.runningGroups.delete(key);
     else this.runningGroups.set(key, left);
-    this.runningCount -= 1;
   }
 
   private keyOf(phaseId: number): string {
@@ -95,7 +98,7 @@ export class Dispatcher {
   }
 
   private candidateHeap(): BinaryHeap<number> | undefined {
-    if (this.runningCount === 0) return this.bestHeap();
+    if (this.runningIds.size === 0) return this.bestHeap();
     const [group] = this.runningGroups.keys();
     // With `ignore` every phase shares the key ''; under `strict` a solo phase admits nobody beside it.
     return group === SOLO ? undefined : this.heaps.get(group as string);

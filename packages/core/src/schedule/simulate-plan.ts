@@ -1,9 +1,13 @@
-import { computePathTimes } from '../graph/critical-path.js';
-import { dependentsOf, topologicalOrder } from '../graph/topology.js';
+import { VirtualTimeScheduler, map, timer } from 'rxjs';
+import type { HypervisorEvent } from '@kazuba/hypervisor-v2';
 import { BinaryHeap } from '../graph/binary-heap.js';
+import { computePathTimes } from '../graph/critical-path.js';
+import { topologicalOrder } from '../graph/topology.js';
 import type { Plan } from '../plan/plan.js';
-import { Dispatcher } from './dispatcher.js';
+import { parseHypervisorConfig } from './config.js';
 import type { GroupPolicy } from './dispatcher.js';
+import type { PhaseRunner } from './ports.js';
+import { RunEngine } from './run-engine.js';
 
 /** One phase's place in a simulated schedule. */
 export interface ScheduledPhase {
@@ -34,58 +38,70 @@ export interface SimulatePlanOptions {
   readonly groupPolicy?: GroupPolicy;
 }
 
-interface Running {
-  readonly phaseId: number;
-  readonly endMs: number;
-  readonly worker: number;
-}
-
 /**
- * Runs the scheduler's dispatch rule on a virtual clock: every phase succeeds after its duration. Tells users
- * what a worker count buys, and is the makespan estimate `analyzePlan` reports.
+ * Plays the scheduler itself — the same engine as a real run, in dry-run form — on a virtual clock where every
+ * phase succeeds after its duration: what a worker count buys, and the makespan `analyzePlan` reports.
+ * Phases are given the lowest free worker slot as they start.
+ * @throws RangeError when `workers` is not a positive integer or a duration is negative or not finite.
  * @example
  * const { makespanMs } = simulatePlan(plan, { workers: 4, durations });
  */
 export function simulatePlan(plan: Plan, options: SimulatePlanOptions): SimulatedSchedule {
-  const order = topologicalOrder(plan);
-  const { remainingMs } = computePathTimes(plan, order, options.durations);
-  const dispatcher = new Dispatcher({
-    workers: options.workers,
-    groupPolicy: options.groupPolicy ?? 'strict',
-    priorityOf: (id) => remainingMs.get(id) ?? 0,
-    groupOf: (id) => plan.byId.get(id)?.parallelGroup ?? null,
-  });
-  const dependents = dependentsOf(plan);
-  const waiting = new Map(plan.phases.map((phase) => [phase.id, phase.dependsOn.length]));
-  for (const [id, count] of waiting) if (count === 0) dispatcher.markReady(id);
-  const running = new BinaryHeap<Running>((a, b) => a.endMs < b.endMs || (a.endMs === b.endMs && a.phaseId < b.phaseId));
-  const freeWorkers = new BinaryHeap<number>((a, b) => a < b);
-  for (let worker = 0; worker < options.workers; worker += 1) freeWorkers.push(worker);
-  const phases: ScheduledPhase[] = [];
-  let now = 0;
-  let peak = 0;
-  const complete = (done: Running): void => {
-    dispatcher.finished(done.phaseId);
-    freeWorkers.push(done.worker);
-    for (const dependent of dependents.get(done.phaseId) ?? []) {
-      const left = (waiting.get(dependent) ?? 0) - 1;
-      waiting.set(dependent, left);
-      if (left === 0) dispatcher.markReady(dependent);
-    }
-  };
-  for (;;) {
-    for (let id = dispatcher.next(); id !== undefined; id = dispatcher.next()) {
-      const worker = freeWorkers.pop() as number;
-      const endMs = now + (options.durations.get(id) ?? 0);
-      running.push({ phaseId: id, endMs, worker });
-      phases.push({ phaseId: id, startMs: now, endMs, worker });
-    }
-    peak = Math.max(peak, dispatcher.running);
-    const first = running.peek();
-    if (first === undefined) break;
-    now = first.endMs;
-    // Every phase ending at this instant frees its worker before the next choice is made.
-    while (running.peek()?.endMs === now) complete(running.pop() as Running);
+  for (const phase of plan.phases) {
+    const ms = options.durations.get(phase.id) ?? 0;
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`duration of phase ${phase.id} must be a finite number ≥ 0, got ${ms}`);
   }
-  return { phases, makespanMs: now, peakConcurrency: peak };
+  if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError(`workers must be a positive integer, got ${options.workers}`);
+  return replay(playEngine(plan, options), options.workers);
+}
+
+function playEngine(plan: Plan, options: SimulatePlanOptions): HypervisorEvent[] {
+  const scheduler = new VirtualTimeScheduler();
+  const runner: PhaseRunner = {
+    run: (request) => timer(options.durations.get(request.phase.id) ?? 0, scheduler).pipe(map(() => ({ type: 'result' as const, result: { outcome: 'succeeded' as const } }))),
+  };
+  const config = parseHypervisorConfig({ mode: 'dry_run', maxWorkers: options.workers, groupPolicy: options.groupPolicy ?? 'strict', breaker: { threshold: 0 } });
+  const events: HypervisorEvent[] = [];
+  const engine = new RunEngine({
+    plan,
+    config,
+    ports: { runner },
+    scheduler,
+    runId: 'simulation',
+    resume: new Map(),
+    priority: computePathTimes(plan, topologicalOrder(plan), options.durations).remainingMs,
+    dryRun: true,
+    emit: (event) => events.push(event),
+    complete: () => undefined,
+  });
+  engine.start();
+  scheduler.flush();
+  return events;
+}
+
+// Turns the engine's started/finished events into slots and times, phases in the order they started.
+function replay(events: readonly HypervisorEvent[], workers: number): SimulatedSchedule {
+  const free = new BinaryHeap<number>((a, b) => a < b);
+  for (let worker = 0; worker < workers; worker += 1) free.push(worker);
+  const phases: ScheduledPhase[] = [];
+  const slotOf = new Map<number, number>();
+  let running = 0;
+  let peak = 0;
+  let makespanMs = 0;
+  for (const event of events) {
+    if (event.type === 'phase:started') {
+      slotOf.set(event.phaseId, phases.length);
+      phases.push({ phaseId: event.phaseId, startMs: event.timestamp, endMs: event.timestamp, worker: free.pop() as number });
+      running += 1;
+      peak = Math.max(peak, running);
+    } else if (event.type === 'phase:finished') {
+      const index = slotOf.get(event.phaseId) as number;
+      const started = phases[index] as ScheduledPhase;
+      phases[index] = { ...started, endMs: event.timestamp };
+      free.push(started.worker);
+      running -= 1;
+      makespanMs = Math.max(makespanMs, event.timestamp);
+    }
+  }
+  return { phases, makespanMs, peakConcurrency: peak };
 }
