@@ -24,3 +24,22 @@ export type { PlanAnalysisJson } from './render/render-json.js';
 export { renderAnalysisText } from './render/render-text.js';
 export { renderDot } from './render/render-dot.js';
 export { renderMermaid } from './render/render-mermaid.js';
+export { CoreError, isCoreError } from './core-error.js';
+export type { CoreErrorCode } from './core-error.js';
+export { hypervisorConfigSchema, parseHypervisorConfig } from './schedule/config.js';
+export type { HypervisorConfig, HypervisorConfigInput } from './schedule/config.js';
+export { collectRunSummary, createRun } from './schedule/create-run.js';
+export type {
+  AgentReport,
+  ApprovalDecision,
+  Approver,
+  AttemptRequest,
+  AttemptResult,
+  CheckpointStore,
+  PhaseRunner,
+  RunPorts,
+  RunnerEvent,
+  ValidationReport,
+} from './schedule/ports.js';
+export type { BreakerState } from './schedule/breaker.js';
+export type { PhaseResumeDecision } from './schedule/resume-decisions.js';

@@ -1,0 +1,14 @@
+export { BUILTIN_PROFILES, agentProfileSchema, buildProcessSpec, resolveProfiles } from './agents/agent-profile.js';
+export type { AgentInvocation, AgentProfile, AgentProfileInput } from './agents/agent-profile.js';
+export type { ProcessLauncher } from './agents/process-launcher.js';
+export { createProcessRunner } from './agents/process-runner.js';
+export type { ProcessRunner, ProcessRunnerOptions } from './agents/process-runner.js';
+export { createProcessSupervisor } from './process/process-supervisor.js';
+export type { ProcessSupervisor } from './process/process-supervisor.js';
+export type { ProcessEvent, ProcessOptions, ProcessResult, ProcessSpec } from './process/process-types.js';
+export { createPlanRun, runPlan } from './run-plan.js';
+export type { RunPlanOptions } from './run-plan.js';
+export { createFileCheckpointStore } from './store/file-checkpoint-store.js';
+export type { FileCheckpointStoreOptions } from './store/file-checkpoint-store.js';
+export { RunRecorder } from './store/run-record.js';
+export type { RunRecord } from './store/run-record.js';

@@ -1,0 +1,58 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readCheckpoint } from '@kazuba/toon';
+import { runPlan } from './run-plan.js';
+import { writeShellPlan } from './__fixtures__/shell-plan.js';
+
+const roots: string[] = [];
+afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+
+const child = fileURLToPath(new URL('./__fixtures__/run-plan-child.mjs', import.meta.url));
+const built = fileURLToPath(new URL('../../dist/node/index.js', import.meta.url));
+
+async function waitFor(path: string): Promise<void> {
+  for (let i = 0; i < 400 && !existsSync(path); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+  if (!existsSync(path)) throw new Error(`${path} never appeared`);
+}
+
+describe('runPlan after the hypervisor itself is SIGKILLed', () => {
+  it('does not run finished phases again, runs the interrupted one, and finds every checkpoint whole', async () => {
+    if (!existsSync(built)) throw new Error('build @kazuba/core first (nx test does): this test runs the built package');
+    const record = (id: number): string => `echo "${id},$HYPERVISOR_RUN_ID" >> "$HYPERVISOR_ROOT/ledger"`;
+    const { root, planDir } = await writeShellPlan([
+      { id: 1, run: record(1) },
+      { id: 2, run: `${record(2)}; if [ ! -f "$HYPERVISOR_ROOT/once" ]; then touch "$HYPERVISOR_ROOT/once"; echo $$ > "$HYPERVISOR_ROOT/pid"; sleep 30; fi`, dependsOn: [1] },
+      { id: 3, run: record(3), dependsOn: [1] },
+      { id: 4, run: record(4), dependsOn: [2, 3] },
+    ]);
+    roots.push(root);
+    const hypervisor = spawn(process.execPath, [child, planDir, root], { stdio: 'ignore' });
+    await waitFor(join(root, 'pid'));
+    await waitFor(join(root, 'checkpoints', 'phase_03.toon'));
+    const exited = new Promise((resolve) => hypervisor.once('exit', resolve));
+    hypervisor.kill('SIGKILL');
+    await exited;
+    // Its phase process group outlives a SIGKILLed hypervisor (nothing can reap it then); end it for the test.
+    const orphan = Number(await readFile(join(root, 'pid'), 'utf8'));
+    try {
+      process.kill(-orphan, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+
+    const summary = await runPlan(planDir, { root, runId: 'resumed' });
+    expect(summary.phases.map((phase) => [phase.phaseId, phase.status])).toEqual([[1, 'skipped'], [2, 'success'], [3, 'skipped'], [4, 'success']]);
+    const ledger = (await readFile(join(root, 'ledger'), 'utf8')).trim().split('\n');
+    expect(ledger.filter((line) => line.startsWith('1,'))).toEqual(['1,crashed']);
+    expect(ledger.filter((line) => line.startsWith('3,'))).toEqual(['3,crashed']);
+    expect(ledger.filter((line) => line.startsWith('2,'))).toEqual(['2,crashed', '2,resumed']);
+    for (const file of await readdir(join(root, 'checkpoints'))) {
+      expect((await readCheckpoint(join(root, 'checkpoints', file))).value).toMatchObject({ kind: 'kazuba.hypervisor.phase' });
+    }
+    expect((await readCheckpoint(join(root, '.hypervisor/runs/crashed/run.toon'))).value).toMatchObject({ outcome: 'running' });
+  }, 30_000);
+});

@@ -1,0 +1,97 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { lastValueFrom, toArray } from 'rxjs';
+import { readCheckpoint } from '@kazuba/toon';
+import { isPlanError } from '../plan/plan-error.js';
+import { createPlanRun, runPlan } from './run-plan.js';
+import { writeShellPlan } from './__fixtures__/shell-plan.js';
+
+const roots: string[] = [];
+afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+
+async function plan(...phases: Parameters<typeof writeShellPlan>[0]): Promise<{ root: string; planDir: string }> {
+  const made = await writeShellPlan(phases);
+  roots.push(made.root);
+  return made;
+}
+
+const ledgerLine = (id: number): string => `echo "${id},$HYPERVISOR_ATTEMPT" >> "$HYPERVISOR_ROOT/ledger"`;
+
+describe('runPlan', () => {
+  it('runs the phases in dependency order, writes checkpoints, logs and the run record', async () => {
+    const { root, planDir } = await plan({ id: 1, run: ledgerLine(1) }, { id: 2, run: ledgerLine(2), dependsOn: [1] }, { id: 3, run: `${ledgerLine(3)}; echo done-3`, dependsOn: [2] });
+    const summary = await runPlan(planDir, { root, runId: 'run-a' });
+    expect(summary.outcome).toBe('succeeded');
+    expect(await readFile(join(root, 'ledger'), 'utf8')).toBe('1,1\n2,1\n3,1\n');
+    const { format, value } = await readCheckpoint(join(root, 'checkpoints/phase_03.toon'));
+    expect(format).toBe('toon');
+    expect(value).toMatchObject({ kind: 'kazuba.hypervisor.phase', phase_id: 3, status: 'success', attempts: 1, run_id: 'run-a', agent: { profile: 'shell', exit_code: 0 } });
+    expect(await readFile(join(root, '.hypervisor/runs/run-a/phase-3.log'), 'utf8')).toContain('done-3');
+    expect((await readCheckpoint(join(root, '.hypervisor/runs/run-a/run.toon'))).value).toMatchObject({ outcome: 'succeeded', phases: [{ phase_id: 1, status: 'success' }, { phase_id: 2, status: 'success' }, { phase_id: 3, status: 'success' }] });
+  });
+
+  it('resumes: a second run skips the completed phases and runs a phase whose file changed', async () => {
+    const { root, planDir } = await plan({ id: 1, run: ledgerLine(1) }, { id: 2, run: ledgerLine(2), dependsOn: [1] });
+    await runPlan(planDir, { root, runId: 'first' });
+    const again = await runPlan(planDir, { root, runId: 'second' });
+    expect(again.phases.map((phase) => [phase.phaseId, phase.status, phase.reason])).toEqual([[1, 'skipped', 'already complete'], [2, 'skipped', 'already complete']]);
+    expect(again.outcome).toBe('succeeded');
+    const file = join(planDir, '02-phase.md');
+    await import('node:fs/promises').then((fs) => fs.appendFile(file, 'More work.\n'));
+    const third = await runPlan(planDir, { root, runId: 'third' });
+    expect(third.phases.map((phase) => phase.status)).toEqual(['skipped', 'success']);
+    expect(await readFile(join(root, 'ledger'), 'utf8')).toBe('1,1\n2,1\n2,1\n');
+    const forced = await runPlan(planDir, { root, runId: 'forced', config: { force: true } });
+    expect(forced.phases.map((phase) => phase.status)).toEqual(['success', 'success']);
+  });
+
+  it('fails a phase whose validation script fails, and ends partial below the quality threshold', async () => {
+    const { root, planDir } = await plan(
+      { id: 1, run: 'true', validation: { file: 'check.sh', text: 'echo "checked"; exit 3\n' } },
+      { id: 2, run: 'true', validation: { file: 'score.mjs', text: 'console.log(JSON.stringify({ quality: 40 }));\n' } },
+    );
+    const summary = await runPlan(planDir, { root, runId: 'v', config: { keepGoing: true, maxRetries: 0, qualityThreshold: 0.5 } });
+    expect(summary.phases.map((phase) => phase.status)).toEqual(['failed', 'partial']);
+    const failed = (await readCheckpoint(join(root, 'checkpoints/phase_01.toon'))).value;
+    expect(failed).toMatchObject({ status: 'failed', validation: { script: 'validation/check.sh', passed: false, exit_code: 3 }, error: { code: 'validation_failed' } });
+  });
+
+  it('writes the kazuba container when the config asks for it', async () => {
+    const { root, planDir } = await plan({ id: 1, run: 'true' });
+    await runPlan(planDir, { root, runId: 'k', config: { checkpointFormat: 'kazuba' } });
+    expect((await readCheckpoint(join(root, 'checkpoints/phase_01.toon'))).format).toBe('kazuba');
+  });
+
+  it('cancels on abort: the running phase is stopped, recorded cancelled, and no process is left', async () => {
+    const { root, planDir } = await plan({ id: 1, run: `trap "" TERM; echo $$ > "$HYPERVISOR_ROOT/pid"; sleep 30 & wait` }, { id: 2, run: 'true', dependsOn: [1] });
+    const controller = new AbortController();
+    const events$ = createPlanRun(planDir, { root, runId: 'c', signal: controller.signal, killGraceMs: 200 });
+    const pending = lastValueFrom(events$.pipe(toArray()));
+    for (let i = 0; i < 200 && !existsSync(join(root, 'pid')); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+    controller.abort();
+    const events = await pending;
+    const finished = events.flatMap((event) => (event.type === 'phase:finished' ? [[event.phaseId, event.status]] : [])).sort();
+    expect(finished).toEqual([[1, 'cancelled'], [2, 'cancelled']]);
+    expect(events.at(-1)).toMatchObject({ type: 'run:finished', summary: { outcome: 'cancelled' } });
+    const pid = Number(await readFile(join(root, 'pid'), 'utf8'));
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect((await readCheckpoint(join(root, 'checkpoints/phase_01.toon'))).value).toMatchObject({ status: 'cancelled' });
+    expect((await readCheckpoint(join(root, '.hypervisor/runs/c/run.toon'))).value).toMatchObject({ outcome: 'cancelled', phases: [{ status: 'cancelled' }, { status: 'cancelled' }] });
+  });
+
+  it('writes nothing in a dry run', async () => {
+    const { root, planDir } = await plan({ id: 1, run: ledgerLine(1) });
+    const summary = await runPlan(planDir, { root, config: { mode: 'dry_run' } });
+    expect(summary.outcome).toBe('succeeded');
+    expect(await readdir(root)).toEqual(['plan']);
+  });
+
+  it('rejects a bad plan with the PlanError', async () => {
+    const { root, planDir } = await plan({ id: 1, run: 'true', dependsOn: [7] });
+    let error: unknown;
+    await runPlan(planDir, { root }).catch((caught: unknown) => (error = caught));
+    expect(isPlanError(error) && error.code).toBe('unknown_dependency');
+  });
+});

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { Observable, asyncScheduler, concat, defer, from, ignoreElements, mergeMap, tap } from 'rxjs';
+import type { HypervisorEvent, PluginHost, RunSummary, UnifiedMemoryManager } from '@kazuba/hypervisor-v2';
+import type { Estimator } from '../graph/estimator.js';
+import { loadPlan } from '../plan/load-plan.js';
+import { parseHypervisorConfig } from '../schedule/config.js';
+import type { HypervisorConfigInput } from '../schedule/config.js';
+import { collectRunSummary, createRun } from '../schedule/create-run.js';
+import type { Approver } from '../schedule/ports.js';
+import type { AgentProfileInput } from './agents/agent-profile.js';
+import { createProcessRunner } from './agents/process-runner.js';
+import { createProcessSupervisor } from './process/process-supervisor.js';
+import { createFileCheckpointStore } from './store/file-checkpoint-store.js';
+import { RunRecorder } from './store/run-record.js';
+
+/** Options of {@link runPlan}. */
+export interface RunPlanOptions {
+  /**
+   * The project root: where agents run, where checkpoint paths and `.hypervisor/` live.
+   * @default process.cwd()
+   */
+  readonly root?: string;
+  /** The run's configuration (mode, workers, retries, timeouts, breaker …); see `hypervisorConfigSchema`. */
+  readonly config?: HypervisorConfigInput;
+  /**
+   * The agent profile for phases without a `run:` line.
+   * @default 'claude'
+   */
+  readonly agent?: string;
+  /** Agent profiles added to, or replacing, the built-in ones. */
+  readonly profiles?: readonly AgentProfileInput[];
+  /** Aborting it cancels the run gracefully: processes stopped, records written, then the summary. */
+  readonly signal?: AbortSignal;
+  /** Where durations come from (e.g. the bridge's history); the plan's hints by default. */
+  readonly estimator?: Estimator;
+  readonly plugins?: PluginHost;
+  readonly memory?: UnifiedMemoryManager;
+  /** Needed in interactive mode. */
+  readonly approver?: Approver;
+  /**
+   * Identifies the run: its folder is `.hypervisor/runs/<runId>`.
+   * @default a time stamp and a random suffix
+   */
+  readonly runId?: string;
+  /** SIGTERM-to-SIGKILL grace when a phase's processes are stopped. */
+  readonly killGraceMs?: number;
+  /** The environment phases start from (process.env by default). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Written into every record. */
+  readonly hypervisorVersion?: string;
+}
+
+function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Runs a plan folder on this machine, as an Observable of lifecycle events: loads and validates the plan,
+ * runs phases as processes (each attempt in its own process group, output logged under
+ * `.hypervisor/runs/<run-id>/`), validates them, writes each phase's checkpoint and the run record, and
+ * resumes from earlier checkpoints. It completes only once no process of the run is left and every record is
+ * written. Unsubscribing stops everything at once.
+ * @throws (errors the Observable with) PlanError for a bad plan, CoreError `invalid_config` for bad options.
+ */
+export function createPlanRun(planDir: string, options: RunPlanOptions = {}): Observable<HypervisorEvent> {
+  return defer(() => {
+    const root = resolve(options.root ?? process.cwd());
+    const config = parseHypervisorConfig(options.config);
+    const runId = options.runId ?? newRunId();
+    const runDir = join(root, '.hypervisor', 'runs', runId);
+    const supervisor = createProcessSupervisor();
+    const recorder = config.mode === 'dry_run' ? undefined : new RunRecorder(join(runDir, 'run.toon'));
+    const runner = createProcessRunner({
+      supervisor,
+      root,
+      planDir: resolve(root, planDir),
+      runDir,
+      ...(options.agent === undefined ? {} : { profile: options.agent }),
+      ...(options.profiles === undefined ? {} : { profiles: options.profiles }),
+      ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
+    const store = createFileCheckpointStore({ root, format: config.checkpointFormat });
+    const settle = defer(async () => {
+      await supervisor.shutdown();
+      await recorder?.settled();
+    }).pipe(ignoreElements());
+    const run$ = from(loadPlan(resolve(root, planDir))).pipe(
+      mergeMap((plan) =>
+        createRun(plan, config, {
+          runner,
+          store,
+          runId,
+          scheduler: asyncScheduler,
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+          ...(options.estimator === undefined ? {} : { estimator: options.estimator }),
+          ...(options.plugins === undefined ? {} : { plugins: options.plugins }),
+          ...(options.memory === undefined ? {} : { memory: options.memory }),
+          ...(options.approver === undefined ? {} : { approver: options.approver }),
+          ...(options.hypervisorVersion === undefined ? {} : { hypervisorVersion: options.hypervisorVersion }),
+        }),
+      ),
+      tap((event) => recorder?.observe(event)),
+    );
+    return concat(run$, settle).pipe(
+      tap({ unsubscribe: () => void supervisor.shutdown(), error: () => void supervisor.shutdown() }),
+    );
+  });
+}
+
+/**
+ * Runs a plan folder and resolves with its summary once the run is over and no process is left.
+ * @example
+ * const summary = await runPlan('plans/v2', { root: process.cwd(), config: { mode: 'parallel', maxWorkers: 4 } });
+ * if (summary.outcome !== 'succeeded') process.exitCode = 1;
+ */
+export function runPlan(planDir: string, options: RunPlanOptions = {}): Promise<RunSummary> {
+  return collectRunSummary(createPlanRun(planDir, options));
+}
