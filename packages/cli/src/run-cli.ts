@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { inspect } from 'node:util';
 import { isToonError } from '@kazuba/toon';
 import { createProgram } from './program.js';
-import type { CliIo } from './program.js';
+import type { CliIo } from './cli-io.js';
 
 /** Exit codes of the `hypervisor` command. */
 export const EXIT = Object.freeze({ ok: 0, failed: 1, usage: 2 });
