@@ -1,4 +1,4 @@
-import { Subscription } from 'rxjs';
+import { Subscription, defer } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
 import { toEventError } from '@kazuba/hypervisor-v2';
 import type { AttemptRequest, AttemptResult, PhaseRunner } from './ports.js';
@@ -23,7 +23,7 @@ function timeoutResult(timeoutMs: number): AttemptResult {
 /**
  * Runs one attempt under a time limit: subscribes to the runner, relays output, and settles with the runner's
  * result, with a failure when the runner errors or completes without a result, or with a timeout failure after
- * aborting the attempt's signal and unsubscribing (which stops the process tree).
+ * aborting the attempt's signal and unsubscribing (which stops the process tree). An infinite `timeoutMs` sets no limit.
  */
 export function startAttempt(runner: PhaseRunner, request: Omit<AttemptRequest, 'signal'>, timeoutMs: number, scheduler: SchedulerLike, listener: AttemptListener): RunningAttempt {
   const controller = new AbortController();
@@ -36,10 +36,11 @@ export function startAttempt(runner: PhaseRunner, request: Omit<AttemptRequest, 
     work.unsubscribe();
     if (result !== undefined) listener.settled(result);
   };
-  work.add(scheduler.schedule(() => finish(timeoutResult(timeoutMs), new Error(`timed out after ${timeoutMs} ms`)), timeoutMs));
+  if (Number.isFinite(timeoutMs)) work.add(scheduler.schedule(() => finish(timeoutResult(timeoutMs), new Error(`timed out after ${timeoutMs} ms`)), timeoutMs));
   let result: AttemptResult | undefined;
   work.add(
-    runner.run({ ...request, signal: controller.signal }).subscribe({
+    // Deferred, so that a runner that throws instead of returning an Observable fails the attempt.
+    defer(() => runner.run({ ...request, signal: controller.signal })).subscribe({
       next: (event) => {
         if (event.type === 'output') listener.output(event.stream, event.text);
         else result = event.result;

@@ -1,4 +1,5 @@
 import CircuitBreaker from 'opossum';
+import type { SchedulerLike, Subscription } from 'rxjs';
 
 /** Where the breaker stands: `closed` lets phases start, `open` stops them, `half-open` lets one probe through. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -11,7 +12,16 @@ export interface PhaseBreakerOptions {
   readonly cooldownMs: number;
   /** Told of every change of state. */
   readonly onChange: (state: BreakerState, consecutiveFailures: number) => void;
+  /**
+   * The run's clock, which holds a timer through each cool-down: opossum's own timer is unref'd, so without
+   * it a run whose only work left is a retry held by the breaker would let Node exit before the cool-down ends.
+   * @default none
+   */
+  readonly scheduler?: SchedulerLike;
 }
+
+// The hold outlasts opossum's timer, which starts first for the same cool-down; half-open releases it.
+const HOLD_MARGIN_MS = 1_000;
 
 /** The run's circuit breaker, counting consecutive failed attempts across phases. */
 export interface PhaseBreaker {
@@ -43,10 +53,15 @@ export function createPhaseBreaker(options: PhaseBreakerOptions): PhaseBreaker {
     enableSnapshots: false,
     rollingPercentilesEnabled: false,
   });
+  let hold: Subscription | undefined;
   const stateOf = (): BreakerState => (circuit.opened ? 'open' : circuit.halfOpen ? 'half-open' : 'closed');
-  circuit.on('open', () => options.onChange('open', failures));
+  circuit.on('open', () => {
+    hold = options.scheduler?.schedule(() => undefined, options.cooldownMs + HOLD_MARGIN_MS);
+    options.onChange('open', failures);
+  });
   circuit.on('halfOpen', () => {
     probing = false;
+    hold?.unsubscribe();
     options.onChange('half-open', failures);
   });
   circuit.on('close', () => options.onChange('closed', failures));
@@ -77,6 +92,7 @@ export function createPhaseBreaker(options: PhaseBreakerOptions): PhaseBreaker {
       if (threshold === 0) threshold = newThreshold;
     },
     dispose() {
+      hold?.unsubscribe();
       circuit.shutdown();
     },
   };

@@ -44,7 +44,7 @@ export function createRun(plan: Plan, configInput: HypervisorConfigInput | undef
     const durations = new Map(plan.phases.map((phase) => [phase.id, estimator.estimate(phase).durationMs]));
     const priority = computePathTimes(plan, topologicalOrder(plan), durations).remainingMs;
     const onAbort = (): void => engine?.cancel('cancelled');
-    void readResumeDecisions(plan, ports.store, config.force).then((resume) => {
+    readResumeDecisions(plan, ports.store, config.force).then((resume) => {
       if (closed) return;
       const dryRun = config.mode === 'dry_run';
       const virtual = dryRun ? new VirtualTimeScheduler() : undefined;
@@ -64,7 +64,7 @@ export function createRun(plan: Plan, configInput: HypervisorConfigInput | undef
       ports.signal?.addEventListener('abort', onAbort, { once: true });
       engine.start();
       virtual?.flush();
-    });
+    }).catch((error: unknown) => subscriber.error(error));
     return () => {
       closed = true;
       ports.signal?.removeEventListener('abort', onAbort);

@@ -1,6 +1,6 @@
-import { Subscription, from } from 'rxjs';
+import { Observable, Subscription, defer, from } from 'rxjs';
 import type { ObservableInput, SchedulerLike } from 'rxjs';
-import type { ExecutionMode, HookType, HypervisorEvent, HypervisorState } from '@kazuba/hypervisor-v2';
+import type { ExecutionMode, HookType, HypervisorEvent, HypervisorState, MemoryLease, MemoryRequest, UnifiedMemoryManager } from '@kazuba/hypervisor-v2';
 import { toEventError } from '@kazuba/hypervisor-v2';
 import type { Phase, Plan } from '../plan/plan.js';
 import { dependentsOf } from '../graph/topology.js';
@@ -64,6 +64,8 @@ export class RunEngine {
   private finishing = false;
   private pumpScheduled = false;
   private watchdog: Subscription | undefined;
+  /** Set while endNotStarted ends the phases that have not started. */
+  private sweep: { readonly status: FinishedStatus; readonly reason: string } | undefined;
 
   constructor(private readonly setup: EngineSetup) {
     const { plan, config } = setup;
@@ -78,7 +80,7 @@ export class RunEngine {
       priorityOf: (id) => setup.priority.get(id) ?? 0,
       groupOf: (id) => plan.byId.get(id)?.parallelGroup ?? null,
     });
-    this.breaker = createPhaseBreaker({ ...config.breaker, onChange: (state, failures) => this.onBreaker(state, failures) });
+    this.breaker = createPhaseBreaker({ ...config.breaker, scheduler: setup.scheduler, onChange: (state, failures) => this.onBreaker(state, failures) });
     for (const phase of plan.phases) this.runs.set(phase.id, { status: 'pending', attempts: 0, waitingOn: phase.dependsOn.length, satisfies: false });
   }
 
@@ -89,6 +91,7 @@ export class RunEngine {
     for (const phase of plan.phases) {
       if (this.setup.resume.get(phase.id)?.run === false) this.finishPhase(phase, 'skipped', 'already complete', true);
     }
+    if (this.setup.ports.signal?.aborted === true) return this.cancel('cancelled');
     for (const phase of plan.phases) if (this.runOf(phase.id).status === 'pending' && this.runOf(phase.id).waitingOn === 0) this.enqueue(phase.id);
     this.resetWatchdog();
     this.pump();
@@ -99,13 +102,14 @@ export class RunEngine {
   cancel(reason: string): void {
     if (this.stopped === 'cancelled' || this.finished) return;
     this.stopped = 'cancelled';
+    // Not-started phases first: ended after the running ones, their dependents would end `skipped`.
+    this.endNotStarted('cancelled', reason);
     for (const [id, attempt] of [...this.attempts]) {
       attempt.cancel(new Error(reason));
       this.attempts.delete(id);
       this.finishPhase(this.phaseOf(id), 'cancelled', reason);
     }
     for (const id of [...this.heldRetries.keys(), ...this.waits.keys(), ...this.delayed.keys()]) this.finishPhase(this.phaseOf(id), 'cancelled', reason);
-    this.endNotStarted('cancelled', reason);
     this.maybeFinish();
   }
 
@@ -114,6 +118,7 @@ export class RunEngine {
     this.finished = true;
     for (const attempt of this.attempts.values()) attempt.cancel(new Error('the run was unsubscribed'));
     this.attempts.clear();
+    for (const run of this.runs.values()) if (run.lease !== undefined && !TERMINAL.has(run.status)) this.setup.ports.memory?.free(run.lease);
     for (const wait of this.waits.values()) wait.unsubscribe();
     for (const timer of this.delayed.values()) timer.unsubscribe();
     this.work.unsubscribe();
@@ -145,6 +150,11 @@ export class RunEngine {
     while (this.stopped === undefined && this.breaker.state !== 'open') {
       const id = this.dispatcher.next();
       if (id === undefined) return;
+      // A phase can end while it waits in the dispatcher (resumed as complete, skipped when the breaker opened).
+      if (this.runOf(id).status !== 'queued') {
+        this.dispatcher.finished(id);
+        continue;
+      }
       if (!this.breaker.tryAdmit()) {
         this.dispatcher.finished(id);
         this.dispatcher.markReady(id);
@@ -161,12 +171,14 @@ export class RunEngine {
     const next = (): void => steps.shift()?.();
     if (this.askApprover && this.setup.ports.approver !== undefined) {
       const approver = this.setup.ports.approver;
-      steps.push(() => this.waitFor(phase.id, approver.decide({ phase, state: this.snapshot(phase.id) }), (decision) => this.onDecision(phase, decision, next)));
+      // Deferred, so that an approver that throws fails the phase like one whose answer errors.
+      const decision$ = defer(() => approver.decide({ phase, state: this.snapshot(phase.id) }));
+      steps.push(() => this.waitFor(phase.id, decision$, (decision) => this.onDecision(phase, decision, next)));
     }
     const memory = this.setup.ports.memory;
     if (phase.memoryMb !== undefined && memory !== undefined && !this.setup.dryRun) {
       const request = { owner: `phase-${phase.id}`, mb: phase.memoryMb };
-      steps.push(() => this.waitFor(phase.id, memory.whenAvailable(request), (lease) => ((this.runOf(phase.id).lease = lease), next())));
+      steps.push(() => this.waitFor(phase.id, leaseOf(memory, request), (lease) => ((this.runOf(phase.id).lease = lease), next())));
     }
     steps.push(() => this.callPlugins('pre_phase', phase.id, next));
     steps.push(() => this.attempt(phase, 1, phase.prompt));
@@ -176,8 +188,8 @@ export class RunEngine {
   private onDecision(phase: Phase, decision: string, next: () => void): void {
     if (decision === 'skip') return this.finishPhase(phase, 'skipped', 'skipped by the user');
     if (decision === 'abort') {
-      this.finishPhase(phase, 'cancelled', 'aborted by the user');
-      return this.cancel('aborted by the user');
+      this.cancel('aborted by the user');
+      return this.finishPhase(phase, 'cancelled', 'aborted by the user');
     }
     if (decision === 'run_all') this.askApprover = false;
     next();
@@ -213,16 +225,19 @@ export class RunEngine {
     run.startedAtMs ??= this.setup.scheduler.now();
     this.emit({ type: 'phase:started', phaseId: phase.id, attempt });
     const request = { runId: this.setup.runId, phase, attempt, prompt };
-    this.attempts.set(
-      phase.id,
-      startAttempt(this.setup.ports.runner, request, this.setup.config.timeoutPerPhaseMs, this.setup.scheduler, {
-        output: (stream, text) => this.emit({ type: 'phase:output', phaseId: phase.id, attempt, stream, text }),
-        settled: (result) => {
-          this.attempts.delete(phase.id);
-          this.onResult(phase, attempt, prompt, result);
-        },
-      }),
-    );
+    // A dry run plays each phase for its estimate, which is a guess of its length, not a prediction of a timeout.
+    const timeoutMs = this.setup.dryRun ? Number.POSITIVE_INFINITY : this.setup.config.timeoutPerPhaseMs;
+    let settled = false;
+    const running = startAttempt(this.setup.ports.runner, request, timeoutMs, this.setup.scheduler, {
+      output: (stream, text) => this.emit({ type: 'phase:output', phaseId: phase.id, attempt, stream, text }),
+      settled: (result) => {
+        settled = true;
+        this.attempts.delete(phase.id);
+        this.onResult(phase, attempt, prompt, result);
+      },
+    });
+    // A runner may settle before startAttempt returns (an in-memory one does): then there is nothing to track.
+    if (!settled) this.attempts.set(phase.id, running);
   }
 
   private onResult(phase: Phase, attempt: number, prompt: string, result: AttemptResult): void {
@@ -251,7 +266,8 @@ export class RunEngine {
 
   private retryWhenAdmitted(phase: Phase, attempt: number, prompt: string): void {
     if (this.breaker.tryAdmit()) return this.attempt(phase, attempt, prompt);
-    this.heldRetries.set(phase.id, () => this.retryWhenAdmitted(phase, attempt, prompt));
+    // Released by onBreaker once admitted: asking the breaker again would take a second probe slot and fail.
+    this.heldRetries.set(phase.id, () => this.attempt(phase, attempt, prompt));
   }
 
   /** Runs a phase's next step after a wait (backoff, rate limit); cancelling the run ends the wait at once. */
@@ -331,27 +347,34 @@ export class RunEngine {
       const dependent = this.runOf(dependentId);
       if (dependent.status !== 'pending') continue;
       if (!run.satisfies) {
-        this.finishPhase(this.phaseOf(dependentId), 'skipped', `dependency ${phase.id} ${run.status}`);
+        // During a sweep the dependent ends for the sweep's reason, not for a dependency the sweep just ended.
+        this.finishPhase(this.phaseOf(dependentId), this.sweep?.status ?? 'skipped', this.sweep?.reason ?? `dependency ${phase.id} ${run.status}`);
         continue;
       }
       dependent.waitingOn -= 1;
-      if (dependent.waitingOn === 0 && this.stopped === undefined && this.breaker.state !== 'open') this.enqueue(dependentId);
+      // A dependent that resume settles as complete is not queued first (start() ends it before anything runs).
+      const resumed = this.setup.resume.get(dependentId)?.run === false;
+      if (dependent.waitingOn === 0 && this.stopped === undefined && this.breaker.state !== 'open' && !resumed) this.enqueue(dependentId);
     }
   }
 
-  /** Ends every phase that has not started, with one status and reason. */
+  /** Ends every phase that has not started, with one status and reason, whatever order their dependencies end in. */
   private endNotStarted(status: FinishedStatus, reason: string): void {
+    const outer = this.sweep;
+    this.sweep = { status, reason };
     for (const phase of this.setup.plan.phases) {
       const current = this.runOf(phase.id).status;
       if (current === 'pending' || current === 'queued') this.finishPhase(phase, status, reason);
     }
+    this.sweep = outer;
   }
 
   private record(phase: Phase, run: PhaseRun, status: FinishedStatus): void {
     const store = this.setup.ports.store;
     if (store === undefined || this.setup.dryRun) return;
     const record = buildPhaseRecord(phase, run, status, { runId: this.setup.runId, hypervisorVersion: this.setup.ports.hypervisorVersion ?? '0.0.0' });
-    this.track(store.write(phase, record), (error) => {
+    // Deferred, so that a store that throws instead of rejecting is reported like one that rejects.
+    this.track(defer(() => store.write(phase, record)), (error) => {
       this.emit({ type: 'checkpoint:failed', phaseId: phase.id, error: toEventError(error) });
     });
   }
@@ -400,7 +423,7 @@ export class RunEngine {
     }
     this.emit({ type: state === 'half-open' ? 'breaker:half-opened' : 'breaker:closed' });
     for (const [id, retry] of [...this.heldRetries]) {
-      if (this.breaker.state === 'half-open' && !this.breaker.tryAdmit()) break;
+      if (!this.breaker.tryAdmit()) break;
       this.heldRetries.delete(id);
       retry();
     }
@@ -446,6 +469,24 @@ export class RunEngine {
     if (summary.outcome === 'succeeded') this.callPlugins('on_success', null, end);
     else end();
   }
+}
+
+/**
+ * Memory for a phase, as soon as it fits. Unsubscribing withdraws the request, and frees a lease granted too late
+ * to be taken, so that a cancelled wait leaves nothing allocated.
+ */
+function leaseOf(memory: UnifiedMemoryManager, request: MemoryRequest): Observable<MemoryLease> {
+  return new Observable<MemoryLease>((subscriber) => {
+    const controller = new AbortController();
+    memory.whenAvailable(request, controller.signal).then(
+      (lease) => {
+        if (subscriber.closed) memory.free(lease);
+        else subscriber.next(lease);
+      },
+      (error: unknown) => subscriber.error(error),
+    );
+    return () => controller.abort(new Error(`${request.owner} no longer waits for memory`));
+  });
 }
 
 /** The prompt of a retry: the phase's prompt, what went wrong, and the phase's recovery plan. */
