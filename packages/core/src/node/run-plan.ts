@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { Observable, asyncScheduler, concat, defer, from, ignoreElements, mergeMap, tap } from 'rxjs';
+import { Observable, asapScheduler, concat, defer, from, ignoreElements, mergeMap, tap } from 'rxjs';
 import type { HypervisorEvent, PluginHost, RunSummary, UnifiedMemoryManager } from '@kazuba/hypervisor-v2';
 import type { Estimator } from '../graph/estimator.js';
 import { loadPlan } from '../plan/load-plan.js';
@@ -93,7 +93,7 @@ export function createPlanRun(planDir: string, options: RunPlanOptions = {}): Ob
           runner,
           store,
           runId,
-          scheduler: asyncScheduler,
+          scheduler: asapScheduler,
           ...(options.signal === undefined ? {} : { signal: options.signal }),
           ...(options.estimator === undefined ? {} : { estimator: options.estimator }),
           ...(options.plugins === undefined ? {} : { plugins: options.plugins }),

@@ -1,4 +1,4 @@
-import { Observable, VirtualTimeScheduler, asyncScheduler, filter, lastValueFrom, map, timer } from 'rxjs';
+import { Observable, VirtualTimeScheduler, asapScheduler, filter, lastValueFrom, map, timer } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
 import type { HypervisorEvent, RunSummary } from '@kazuba/hypervisor-v2';
 import { CoreError } from '../core-error.js';
@@ -48,7 +48,7 @@ export function createRun(plan: Plan, configInput: HypervisorConfigInput | undef
       if (closed) return;
       const dryRun = config.mode === 'dry_run';
       const virtual = dryRun ? new VirtualTimeScheduler() : undefined;
-      const scheduler = virtual ?? ports.scheduler ?? asyncScheduler;
+      const scheduler = virtual ?? ports.scheduler ?? asapScheduler;
       engine = new RunEngine({
         plan,
         config,

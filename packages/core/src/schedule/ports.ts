@@ -100,7 +100,7 @@ export interface RunPorts {
   readonly memory?: UnifiedMemoryManager;
   /** Plugins, called at their hooks with a state snapshot; their failures become `plugin:failed` events. */
   readonly plugins?: PluginHost;
-  /** Time: timeouts, backoff, cool-downs, the watchdog, event timestamps. `asyncScheduler` in real runs. */
+  /** Time: timeouts, backoff, cool-downs, the watchdog, event timestamps. `asapScheduler` by default: a 0 ms step (the dispatch after phases end) takes the next turn of the event loop instead of a 1 ms timer. */
   readonly scheduler?: SchedulerLike;
   /** Aborting it cancels the run gracefully: running attempts are stopped and recorded, and the run finishes. */
   readonly signal?: AbortSignal;
