@@ -1,6 +1,6 @@
-import { Observable, Subscription, defer, from } from 'rxjs';
+import { Subscription, defer, from } from 'rxjs';
 import type { ObservableInput, SchedulerLike } from 'rxjs';
-import type { ExecutionMode, HookType, HypervisorEvent, HypervisorState, MemoryLease, MemoryRequest, UnifiedMemoryManager } from '@kazuba/hypervisor-v2';
+import type { ExecutionMode, HookType, HypervisorEvent, HypervisorState } from '@kazuba/hypervisor-v2';
 import { toEventError } from '@kazuba/hypervisor-v2';
 import type { Phase, Plan } from '../plan/plan.js';
 import { dependentsOf } from '../graph/topology.js';
@@ -11,13 +11,12 @@ import { createPhaseBreaker } from './breaker.js';
 import type { BreakerState, PhaseBreaker } from './breaker.js';
 import type { HypervisorConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
+import { finishedEvent, leaseOf, retryPrompt } from './engine-parts.js';
+import type { Unstamped } from './engine-parts.js';
 import type { FinishedStatus, PhaseRun } from './phase-run.js';
 import type { AttemptResult, RunPorts } from './ports.js';
 import type { PhaseResumeDecision } from './resume-decisions.js';
 import { buildPhaseRecord, buildSummary, countStatuses } from './run-records.js';
-
-/** An event before the engine stamps it with run id, sequence number and time. */
-type Unstamped = HypervisorEvent extends infer E ? (E extends HypervisorEvent ? Omit<E, 'runId' | 'seq' | 'timestamp'> : never) : never;
 
 /** Everything the engine is built from. */
 export interface EngineSetup {
@@ -296,7 +295,7 @@ export class RunEngine {
     run.satisfies = resumed || status === 'success' || (status === 'partial' && this.setup.config.partialSatisfiesDependents);
     if (wasDispatched) this.dispatcher.finished(phase.id);
     if (run.lease !== undefined) this.setup.ports.memory?.free(run.lease);
-    this.emitFinished(phase, run);
+    this.emit(finishedEvent(phase, run));
     if (run.attempts > 0) this.record(phase, run, status);
     if (status === 'success') this.callPlugins('post_phase', phase.id);
     if (status === 'failed') this.callPlugins('on_failure', phase.id);
@@ -322,24 +321,6 @@ export class RunEngine {
         this.maybeFinish();
       }, 0),
     );
-  }
-
-  private emitFinished(phase: Phase, run: PhaseRun): void {
-    const duration = run.startedAtMs === undefined ? 0 : (run.finishedAtMs ?? run.startedAtMs) - run.startedAtMs;
-    const agent = run.agent;
-    this.emit({
-      type: 'phase:finished',
-      phaseId: phase.id,
-      status: run.status as FinishedStatus,
-      attempts: run.attempts,
-      durationMs: duration,
-      ...(run.reason === undefined ? {} : { reason: run.reason }),
-      ...(run.error === undefined || run.status === 'success' ? {} : { error: run.error }),
-      ...(agent === undefined ? {} : { exitCode: agent.exitCode }),
-      ...(agent?.turns === undefined ? {} : { turns: agent.turns }),
-      ...(agent?.costUsd === undefined ? {} : { costUsd: agent.costUsd }),
-      ...(agent?.sessionId === undefined ? {} : { sessionId: agent.sessionId }),
-    });
   }
 
   private release(phase: Phase, run: PhaseRun): void {
@@ -471,26 +452,3 @@ export class RunEngine {
   }
 }
 
-/**
- * Memory for a phase, as soon as it fits. Unsubscribing withdraws the request, and frees a lease granted too late
- * to be taken, so that a cancelled wait leaves nothing allocated.
- */
-function leaseOf(memory: UnifiedMemoryManager, request: MemoryRequest): Observable<MemoryLease> {
-  return new Observable<MemoryLease>((subscriber) => {
-    const controller = new AbortController();
-    memory.whenAvailable(request, controller.signal).then(
-      (lease) => {
-        if (subscriber.closed) memory.free(lease);
-        else subscriber.next(lease);
-      },
-      (error: unknown) => subscriber.error(error),
-    );
-    return () => controller.abort(new Error(`${request.owner} no longer waits for memory`));
-  });
-}
-
-/** The prompt of a retry: the phase's prompt, what went wrong, and the phase's recovery plan. */
-export function retryPrompt(phase: Phase, failure: string): string {
-  const recovery = phase.recoveryPlan === undefined ? '' : `\n\nRecovery plan: ${phase.recoveryPlan}`;
-  return `${phase.prompt}\n\nThe previous attempt failed: ${failure}${recovery}`;
-}

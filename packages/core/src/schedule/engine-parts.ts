@@ -1,0 +1,50 @@
+import { Observable } from 'rxjs';
+import type { HypervisorEvent, MemoryLease, MemoryRequest, UnifiedMemoryManager } from '@kazuba/hypervisor-v2';
+import type { Phase } from '../plan/plan.js';
+import type { FinishedStatus, PhaseRun } from './phase-run.js';
+
+/** An event before the engine stamps it with run id, sequence number and time. */
+export type Unstamped = HypervisorEvent extends infer E ? (E extends HypervisorEvent ? Omit<E, 'runId' | 'seq' | 'timestamp'> : never) : never;
+
+/** The `phase:finished` event of a phase that has just ended. */
+export function finishedEvent(phase: Phase, run: PhaseRun): Unstamped {
+  const duration = run.startedAtMs === undefined ? 0 : (run.finishedAtMs ?? run.startedAtMs) - run.startedAtMs;
+  const agent = run.agent;
+  return {
+    type: 'phase:finished',
+    phaseId: phase.id,
+    status: run.status as FinishedStatus,
+    attempts: run.attempts,
+    durationMs: duration,
+    ...(run.reason === undefined ? {} : { reason: run.reason }),
+    ...(run.error === undefined || run.status === 'success' ? {} : { error: run.error }),
+    ...(agent === undefined ? {} : { exitCode: agent.exitCode }),
+    ...(agent?.turns === undefined ? {} : { turns: agent.turns }),
+    ...(agent?.costUsd === undefined ? {} : { costUsd: agent.costUsd }),
+    ...(agent?.sessionId === undefined ? {} : { sessionId: agent.sessionId }),
+  };
+}
+
+/**
+ * Memory for a phase, as soon as it fits. Unsubscribing withdraws the request, and frees a lease granted too late
+ * to be taken, so that a cancelled wait leaves nothing allocated.
+ */
+export function leaseOf(memory: UnifiedMemoryManager, request: MemoryRequest): Observable<MemoryLease> {
+  return new Observable<MemoryLease>((subscriber) => {
+    const controller = new AbortController();
+    memory.whenAvailable(request, controller.signal).then(
+      (lease) => {
+        if (subscriber.closed) memory.free(lease);
+        else subscriber.next(lease);
+      },
+      (error: unknown) => subscriber.error(error),
+    );
+    return () => controller.abort(new Error(`${request.owner} no longer waits for memory`));
+  });
+}
+
+/** The prompt of a retry: the phase's prompt, what went wrong, and the phase's recovery plan. */
+export function retryPrompt(phase: Phase, failure: string): string {
+  const recovery = phase.recoveryPlan === undefined ? '' : `\n\nRecovery plan: ${phase.recoveryPlan}`;
+  return `${phase.prompt}\n\nThe previous attempt failed: ${failure}${recovery}`;
+}
