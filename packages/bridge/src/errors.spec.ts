@@ -32,7 +32,7 @@ describe('isBridgeError', () => {
 
   it.each<[string, unknown]>([
     ['a plain Error', new Error('x')],
-    ['a branded error with a code outside the union', Object.assign(new Error('x'), { code: 'not_found', [BRAND]: true })],
+    ['a branded error with a code outside the union', Object.assign(new Error('x'), { code: 'no_such_code', [BRAND]: true })],
     ['an error with the brand of another package', Object.assign(new Error('x'), { code: 'invalid_event', [Symbol.for('kazuba.toon.error')]: true })],
     ['a look-alike without the brand', { name: 'BridgeError', code: 'invalid_event', message: 'x' }],
     ['a number', 42],

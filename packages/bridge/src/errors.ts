@@ -1,5 +1,27 @@
-/** Every way reading or writing learning events can fail; the `code` of a {@link BridgeError}. */
-export const BRIDGE_ERROR_CODES = ['invalid_json_line', 'invalid_event_line', 'invalid_event'] as const;
+/**
+ * Every way the bridge can fail; the `code` of a {@link BridgeError}.
+ *
+ * - `invalid_json_line`: a JSONL line is not JSON.
+ * - `invalid_event_line`: a JSONL line is JSON but not a learning event.
+ * - `invalid_event`: a learning event given to a writer is invalid.
+ * - `invalid_record`: an RLM learning record given to a sink is invalid.
+ * - `invalid_reward`: a reward input is not a finite, non-negative number, or the weighted reward is not finite.
+ * - `invalid_options`: an option is out of range (a weight, `keepLast`, an empty plan name).
+ * - `not_found`: a file to read does not exist.
+ * - `io_error`: a file cannot be read or written.
+ * - `rlm_failed`: RLM records could not be produced or written; reported by `flush()`.
+ */
+export const BRIDGE_ERROR_CODES = [
+  'invalid_json_line',
+  'invalid_event_line',
+  'invalid_event',
+  'invalid_record',
+  'invalid_reward',
+  'invalid_options',
+  'not_found',
+  'io_error',
+  'rlm_failed',
+] as const;
 
 /** The closed set of {@link BridgeError} codes. */
 export type BridgeErrorCode = (typeof BRIDGE_ERROR_CODES)[number];
@@ -16,6 +38,12 @@ export interface EventIssue {
 export interface BridgeErrorContext {
   /** The file or stream the text came from, when the caller named one. */
   readonly source?: string;
+  /** The file being read or written. */
+  readonly path?: string;
+  /** The option or reward input at fault, e.g. `weights.cost` or `durationMs`. */
+  readonly field?: string;
+  /** How many failures an aggregated error stands for. */
+  readonly failures?: number;
   /** 1-based line number in JSONL text. */
   readonly line?: number;
   /** 0-based position of the event in the list being written. */

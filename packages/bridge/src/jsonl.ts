@@ -17,6 +17,30 @@ function parseJsonLine(text: string, where: string, context: { source?: string; 
 }
 
 /**
+ * Parses one line of JSONL text into a frozen, validated learning event; `undefined` for a blank line.
+ * @param line 1-based line number, named in errors
+ * @throws BridgeError `invalid_json_line` or `invalid_event_line`.
+ */
+export function parseLearningEventLine(lineText: string, line: number, source?: string): LearningEvent | undefined {
+  if (lineText.trim() === '') return undefined;
+  const where = source === undefined ? `line ${line}` : `${source}:${line}`;
+  const context = source === undefined ? { line } : { source, line };
+  const result = learningEventSchema.safeParse(parseJsonLine(lineText, where, context));
+  if (!result.success) {
+    const issues = toEventIssues(result.error);
+    throw new BridgeError('invalid_event_line', `${where}: invalid learning event: ${describeIssues(issues)}`, { ...context, issues }, {
+      cause: result.error,
+    });
+  }
+  return deepFreeze(result.data);
+}
+
+/** Drops a leading byte order mark, which some editors write at the start of a UTF-8 file. */
+export function stripByteOrderMark(text: string): string {
+  return text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
+}
+
+/**
  * Reads learning events from JSONL text: one JSON object per line, as the original's `export_jsonl` wrote
  * them. Blank lines (such as the final newline) are skipped, CRLF line ends and a leading byte order mark
  * are accepted. Every event is validated and returned frozen.
@@ -29,23 +53,28 @@ function parseJsonLine(text: string, where: string, context: { source?: string; 
  * const failures = events.filter((event) => event.event_type === 'phase_failed');
  */
 export function parseLearningEventsJsonl(text: string, source?: string): LearningEvent[] {
-  const lines = (text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text).split(/\r?\n/);
   const events: LearningEvent[] = [];
-  lines.forEach((lineText, position) => {
-    if (lineText.trim() === '') return;
-    const line = position + 1;
-    const where = source === undefined ? `line ${line}` : `${source}:${line}`;
-    const context = source === undefined ? { line } : { source, line };
-    const result = learningEventSchema.safeParse(parseJsonLine(lineText, where, context));
-    if (!result.success) {
-      const issues = toEventIssues(result.error);
-      throw new BridgeError('invalid_event_line', `${where}: invalid learning event: ${describeIssues(issues)}`, { ...context, issues }, {
-        cause: result.error,
-      });
-    }
-    events.push(deepFreeze(result.data));
-  });
+  stripByteOrderMark(text)
+    .split(/\r?\n/)
+    .forEach((lineText, position) => {
+      const event = parseLearningEventLine(lineText, position + 1, source);
+      if (event !== undefined) events.push(event);
+    });
   return events;
+}
+
+/**
+ * Validates one learning event about to be written, returning zod's output (listed metadata keys first).
+ * @param index 0-based position of the event in what is being written, named in errors
+ * @throws BridgeError `invalid_event`.
+ */
+export function validateLearningEvent(event: LearningEvent, index: number): LearningEvent {
+  const result = learningEventSchema.safeParse(event);
+  if (result.success) return result.data;
+  const issues = toEventIssues(result.error);
+  throw new BridgeError('invalid_event', `event ${index}: invalid learning event: ${describeIssues(issues)}`, { index, issues }, {
+    cause: result.error,
+  });
 }
 
 /**
@@ -65,14 +94,7 @@ export function formatLearningEventsJsonl(events: Iterable<LearningEvent>): stri
   let text = '';
   let index = 0;
   for (const event of events) {
-    const result = learningEventSchema.safeParse(event);
-    if (!result.success) {
-      const issues = toEventIssues(result.error);
-      throw new BridgeError('invalid_event', `event ${index}: invalid learning event: ${describeIssues(issues)}`, { index, issues }, {
-        cause: result.error,
-      });
-    }
-    text += `${JSON.stringify(result.data)}\n`;
+    text += `${JSON.stringify(validateLearningEvent(event, index))}\n`;
     index += 1;
   }
   return text;

@@ -1,0 +1,72 @@
+import { describe, expect, it } from '@jest/globals';
+import { phaseStart, runEvents } from '../__fixtures__/events.js';
+import type { LearningEvent } from '../learning-event.js';
+import { summarizeLearningEvents } from './summarize-learning-events.js';
+
+const ended = (duration_ms: number | null, success = true): LearningEvent => ({ ...phaseStart, event_type: 'phase_end', duration_ms, success });
+
+describe('summarizeLearningEvents', () => {
+  it('counts every kind of event of a run', () => {
+    expect(summarizeLearningEvents(runEvents)).toEqual({
+      events: 8,
+      started: 1,
+      succeeded: 2,
+      partial: 0,
+      failed: 1,
+      retried: 1,
+      rateLimited: 0,
+      skipped: 1,
+      cancelled: 0,
+      // phase_end 61 250 and 45 000, phase_failed 3 000.5
+      durationMs: { mean: (61_250 + 45_000 + 3_000.5) / 3, median: 45_000, p95: 61_250 },
+      totalCostUsd: 0.4312,
+    });
+  });
+
+  it('gives null durations and zero counts for no events', () => {
+    expect(summarizeLearningEvents([])).toEqual({
+      events: 0,
+      started: 0,
+      succeeded: 0,
+      partial: 0,
+      failed: 0,
+      retried: 0,
+      rateLimited: 0,
+      skipped: 0,
+      cancelled: 0,
+      durationMs: { mean: null, median: null, p95: null },
+      totalCostUsd: 0,
+    });
+  });
+
+  it('takes the median of an even count as the mean of the middle two, and p95 by nearest rank', () => {
+    const durations = Array.from({ length: 20 }, (_, index) => ended((index + 1) * 100));
+    expect(summarizeLearningEvents(durations).durationMs).toEqual({ mean: 1_050, median: 1_050, p95: 1_900 });
+    expect(summarizeLearningEvents([ended(7)]).durationMs).toEqual({ mean: 7, median: 7, p95: 7 });
+  });
+
+  it('counts a partial phase_end apart, and leaves out durations that are null and phases that did not run', () => {
+    const events: LearningEvent[] = [
+      ended(100, false),
+      ended(null),
+      { ...phaseStart, event_type: 'phase_skipped', duration_ms: 5_000, success: false, metadata: { status: 'cancelled' } },
+      { ...phaseStart, event_type: 'phase_skipped', duration_ms: 0, success: false, metadata: {} },
+      { ...phaseStart, event_type: 'phase_retry', metadata: { rate_limited: true } },
+    ];
+    expect(summarizeLearningEvents(events)).toMatchObject({
+      succeeded: 1,
+      partial: 1,
+      skipped: 1,
+      cancelled: 1,
+      retried: 1,
+      rateLimited: 1,
+      durationMs: { mean: 100, median: 100, p95: 100 },
+    });
+  });
+
+  it('returns frozen stats', () => {
+    const stats = summarizeLearningEvents(runEvents);
+    expect(Object.isFrozen(stats)).toBe(true);
+    expect(Object.isFrozen(stats.durationMs)).toBe(true);
+  });
+});
