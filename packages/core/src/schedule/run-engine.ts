@@ -412,7 +412,8 @@ export class RunEngine {
   }
 
   private resetWatchdog(): void {
-    if (this.mode !== 'parallel') return;
+    // A run that ended while starting (everything resumed as complete) must leave no timer behind.
+    if (this.mode !== 'parallel' || this.finished) return;
     this.watchdog?.unsubscribe();
     this.watchdog = this.setup.scheduler.schedule(() => this.fallBack(), this.setup.config.stallWindowMs);
   }

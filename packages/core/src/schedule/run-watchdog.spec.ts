@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { fail } from './__fixtures__/fake-runner.js';
 import { eventsOf, replayConcurrency } from './__fixtures__/play-run.js';
+import { createMemoryStore, recordOf } from './__fixtures__/memory-store.js';
 import { phase, runPlan } from './__fixtures__/run-harness.js';
+import { definePlan } from '../plan/define-plan.js';
 
 const phases = [phase(1, 500), phase(2, 500), phase(3, 300), phase(4, 100), phase(5, 100), phase(6, 100)];
 
@@ -30,6 +32,16 @@ describe('createRun stall watchdog', () => {
     const run = await runPlan([phase(1, 100), phase(2, 100, { dependsOn: [1] })], config, { script: { 1: failures } });
     expect(eventsOf(run.events, 'mode:fell-back')).toHaveLength(1);
     expect(eventsOf(run.events, 'breaker:opened')[0]).toMatchObject({ consecutiveFailures: 5 });
+  });
+
+  it('leaves no timer behind when a parallel run ends as it starts, every phase already complete', async () => {
+    const plan = definePlan([phase(1, 100), phase(2, 100, { dependsOn: [1] })], { name: 'test-plan' });
+    const store = createMemoryStore();
+    for (const done of plan.phases) await store.write(done, recordOf(done, 'success'));
+    const run = await runPlan(plan, { mode: 'parallel', stallWindowMs: 1_800_000 }, { ports: { store } });
+    expect(run.summary?.outcome).toBe('succeeded');
+    // A forgotten watchdog would have held the clock (and a real process) until its window ran out.
+    expect(run.scheduler.now()).toBe(0);
   });
 
   it('is not armed in sequential mode', async () => {
