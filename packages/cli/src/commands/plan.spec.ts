@@ -1,0 +1,112 @@
+import { describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { FIXTURES, runCaptured } from '../e2e/__fixtures__/other/cli-harness.js';
+import type { PlanReportJson } from './plan.js';
+
+const SMALL = join(FIXTURES, 'plans', 'small');
+const WARNINGS = [
+  'warning: 03-docs.md: phase 3 has no validation_script: nothing checks its work',
+  'warning: 03-docs.md: unknown front matter field "owner" (kept, but the hypervisor ignores it)',
+];
+
+describe('hypervisor plan', () => {
+  it('prints the analysis as text on stdout and the lint warnings on stderr', async () => {
+    const result = await runCaptured(['plan', SMALL]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Plan small: 4 phases, 4 workers, group policy strict\n/);
+    expect(result.stdout).toContain('Critical path: 1 -> 2 -> 4 (27m 00s)');
+    expect(result.stdout).toContain('  *  4   2      5m 00s (effort)   0s       Ship "it"');
+    expect(result.stderr).toBe(`${WARNINGS.join('\n')}\n`);
+  });
+
+  it('prints JSON with the phases and the warnings in it, and nothing on stderr', async () => {
+    const result = await runCaptured(['plan', SMALL, '--format', 'json']);
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout) as PlanReportJson;
+    expect(report).toMatchObject({ plan: 'small', workers: 4, groupPolicy: 'strict', order: [1, 2, 3, 4], levels: [[1], [2, 3], [4]] });
+    expect(report.criticalPath).toEqual({ phaseIds: [1, 2, 4], lengthMs: 27 * 60_000 });
+    expect(report.estimates['2']).toEqual({ durationMs: 20 * 60_000, source: 'effort' });
+    expect(report.phases[3]).toEqual({
+      id: 4,
+      title: 'Ship "it"',
+      file: '04-ship.md',
+      dependsOn: [2, 3],
+      parallelGroup: null,
+      validationScript: 'validation/check.sh',
+      checkpoint: 'state/ship.toon',
+      run: 'echo shipping',
+    });
+    expect(report.phases[2]).toMatchObject({ validationScript: null, parallelGroup: null });
+    expect(report.warnings.map((warning) => [warning.code, warning.phaseId, warning.file])).toEqual([
+      ['missing_validation_script', 3, '03-docs.md'],
+      ['unknown_field', 3, '03-docs.md'],
+    ]);
+  });
+
+  it('draws the plan as a Mermaid flowchart, critical path marked', async () => {
+    const result = await runCaptured(['plan', SMALL, '--format', 'mermaid']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^flowchart TD\n/);
+    expect(result.stdout).toContain('  p4["4: Ship #quot;it#quot;<br/>5m 00s"]\n');
+    expect(result.stdout).toContain('  class p1,p2,p4 critical\n');
+    expect(result.stderr).toBe(`${WARNINGS.join('\n')}\n`);
+  });
+
+  it('draws the plan as a Graphviz digraph', async () => {
+    const result = await runCaptured(['plan', SMALL, '--format', 'dot']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^digraph "small" \{\n/);
+    expect(result.stdout).toContain('  p2 -> p4 [color=red, penwidth=2, style=bold];\n');
+    expect(result.stdout.endsWith('}\n')).toBe(true);
+  });
+
+  it('estimates the makespan for the workers given with -j and the group policy given', async () => {
+    const makespan = async (...flags: string[]): Promise<Pick<PlanReportJson, 'makespanMs' | 'peakConcurrency' | 'workers' | 'groupPolicy'>> => {
+      const { makespanMs, peakConcurrency, workers, groupPolicy } = JSON.parse((await runCaptured(['plan', SMALL, '--format', 'json', ...flags])).stdout) as PlanReportJson;
+      return { makespanMs, peakConcurrency, workers, groupPolicy };
+    };
+    // Phase 3 has no parallel_group: under the strict policy it runs alone, under ignore beside phase 2.
+    expect(await makespan()).toEqual({ makespanMs: 37 * 60_000, peakConcurrency: 1, workers: 4, groupPolicy: 'strict' });
+    expect(await makespan('--group-policy', 'ignore')).toEqual({ makespanMs: 27 * 60_000, peakConcurrency: 2, workers: 4, groupPolicy: 'ignore' });
+    expect(await makespan('--group-policy', 'ignore', '-j', '1')).toEqual({ makespanMs: 37 * 60_000, peakConcurrency: 1, workers: 1, groupPolicy: 'ignore' });
+    expect(await makespan('--workers', '2', '--group-policy', 'ignore')).toMatchObject({ makespanMs: 27 * 60_000, workers: 2 });
+  });
+
+  it('reads the plan folder relative to the working directory', async () => {
+    const result = await runCaptured(['plan', 'small', '--format', 'json'], join(FIXTURES, 'plans'));
+    expect((JSON.parse(result.stdout) as PlanReportJson).order).toEqual([1, 2, 3, 4]);
+  });
+
+  it.each([
+    [['-j', '0'], "option '-j, --workers <n>' argument '0' is invalid. expected a whole number of at least 1"],
+    [['-j', 'four'], "argument 'four' is invalid"],
+    [['-j', '1.5'], "argument '1.5' is invalid"],
+    [['--format', 'yaml'], 'Allowed choices are text, json, mermaid, dot'],
+    [['--group-policy', 'loose'], 'Allowed choices are strict, ignore'],
+  ])('rejects %j with exit 2', async (flags, message) => {
+    const result = await runCaptured(['plan', SMALL, ...flags]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('exits 2 with one line naming the file when the plan is invalid', async () => {
+    const result = await runCaptured(['plan', join(FIXTURES, 'plans', 'cycle')]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'hypervisor: 01-first.md: dependency cycle 1 -> 2 -> 1 (each phase depends on the next)\n' });
+  });
+
+  it('exits 2 with one line naming the folder when there is no plan', async () => {
+    const missing = join(FIXTURES, 'plans', 'no-such-plan');
+    const result = await runCaptured(['plan', missing]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `hypervisor: cannot read plan folder ${missing}: no such folder\n` });
+  });
+
+  it('documents its options in --help', async () => {
+    const result = await runCaptured(['plan', '--help']);
+    expect(result.code).toBe(0);
+    for (const text of ['--format <format>', '-j, --workers <n>', '--group-policy <policy>', 'Lint warnings go to stderr']) {
+      expect(result.stdout).toContain(text);
+    }
+    expect(result.stdout).toMatch(/\(default:\s+4\)/);
+  });
+});
