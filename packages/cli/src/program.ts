@@ -2,6 +2,11 @@ import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import type { CliIo } from './cli-io.js';
 import { registerCheckpointCommands } from './commands/checkpoint.js';
+import { registerEventsCommands } from './commands/events.js';
+import { registerInitCommand } from './commands/init.js';
+import { registerPlanCommand } from './commands/plan.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerStatusCommand } from './commands/status.js';
 
 export type { CliIo } from './cli-io.js';
 
@@ -19,6 +24,11 @@ export function createProgram(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   // Subcommands inherit the exit override and the output settings from here.
+  registerRunCommand(program, io);
+  registerPlanCommand(program, io);
+  registerStatusCommand(program, io);
   registerCheckpointCommands(program, io);
+  registerEventsCommands(program, io);
+  registerInitCommand(program, io);
   return program;
 }

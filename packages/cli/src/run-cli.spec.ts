@@ -87,12 +87,12 @@ describe('runCli', () => {
       expect(result.stderr).toBe(`${path}: msgpack\n`);
     });
 
-    it('says in one line, with exit 1, that a file is missing or corrupt', async () => {
+    it('says in one line, with exit 2, that a file is missing or corrupt', async () => {
       const missing = await run('checkpoint', 'show', join(tmpdir(), 'no-such-dir', 'x.toon'));
-      expect(missing.code).toBe(EXIT.failed);
+      expect(missing.code).toBe(EXIT.usage);
       expect(missing.stderr).toMatch(/^hypervisor: .*x\.toon: no such checkpoint file\n$/);
       const corrupt = await run('checkpoint', 'show', await checkpointFile(Uint8Array.of(0x54, 0x4f, 0x4f, 0x4e, 7, 0x80)));
-      expect(corrupt.code).toBe(EXIT.failed);
+      expect(corrupt.code).toBe(EXIT.usage);
       expect(corrupt.stderr).toMatch(/^hypervisor: .*phase_11\.toon: unsupported kazuba version 7 at byte 4 .*\n$/);
     });
   });

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { Observable, asapScheduler, concat, defer, from, ignoreElements, mergeMap, tap } from 'rxjs';
+import { asapScheduler, concat, defer, from, ignoreElements, mergeMap, of, tap } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { HypervisorEvent, PluginHost, RunSummary, UnifiedMemoryManager } from '@kazuba/hypervisor-v2';
 import type { Estimator } from '../graph/estimator.js';
 import { loadPlan } from '../plan/load-plan.js';
+import type { Plan } from '../plan/plan.js';
 import { parseHypervisorConfig } from '../schedule/config.js';
 import type { HypervisorConfigInput } from '../schedule/config.js';
 import { collectRunSummary, createRun } from '../schedule/create-run.js';
@@ -57,16 +59,18 @@ function newRunId(): string {
 }
 
 /**
- * Runs a plan folder on this machine, as an Observable of lifecycle events: loads and validates the plan,
+ * Runs a plan on this machine, as an Observable of lifecycle events: loads and validates the plan folder (or
+ * takes a plan already loaded, e.g. cut down to some phases; its validation scripts resolve against `plan.dir`),
  * runs phases as processes (each attempt in its own process group, output logged under
  * `.hypervisor/runs/<run-id>/`), validates them, writes each phase's checkpoint and the run record, and
  * resumes from earlier checkpoints. It completes only once no process of the run is left and every record is
  * written. Unsubscribing stops everything at once.
  * @throws (errors the Observable with) PlanError for a bad plan, CoreError `invalid_config` for bad options.
  */
-export function createPlanRun(planDir: string, options: RunPlanOptions = {}): Observable<HypervisorEvent> {
+export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {}): Observable<HypervisorEvent> {
   return defer(() => {
     const root = resolve(options.root ?? process.cwd());
+    const planDir = typeof plan === 'string' ? resolve(root, plan) : resolve(root, plan.dir ?? '.');
     const config = parseHypervisorConfig(options.config);
     const runId = options.runId ?? newRunId();
     const runDir = join(root, '.hypervisor', 'runs', runId);
@@ -75,7 +79,7 @@ export function createPlanRun(planDir: string, options: RunPlanOptions = {}): Ob
     const runner = createProcessRunner({
       supervisor,
       root,
-      planDir: resolve(root, planDir),
+      planDir,
       runDir,
       ...(options.agent === undefined ? {} : { profile: options.agent }),
       ...(options.profiles === undefined ? {} : { profiles: options.profiles }),
@@ -87,9 +91,10 @@ export function createPlanRun(planDir: string, options: RunPlanOptions = {}): Ob
       await supervisor.shutdown();
       await recorder?.settled();
     }).pipe(ignoreElements());
-    const run$ = from(loadPlan(resolve(root, planDir))).pipe(
-      mergeMap((plan) =>
-        createRun(plan, config, {
+    const plan$ = typeof plan === 'string' ? from(loadPlan(planDir)) : of(plan);
+    const run$ = plan$.pipe(
+      mergeMap((loaded) =>
+        createRun(loaded, config, {
           runner,
           store,
           runId,
@@ -116,6 +121,6 @@ export function createPlanRun(planDir: string, options: RunPlanOptions = {}): Ob
  * const summary = await runPlan('plans/v2', { root: process.cwd(), config: { mode: 'parallel', maxWorkers: 4 } });
  * if (summary.outcome !== 'succeeded') process.exitCode = 1;
  */
-export function runPlan(planDir: string, options: RunPlanOptions = {}): Promise<RunSummary> {
-  return collectRunSummary(createPlanRun(planDir, options));
+export function runPlan(plan: string | Plan, options: RunPlanOptions = {}): Promise<RunSummary> {
+  return collectRunSummary(createPlanRun(plan, options));
 }

@@ -1,0 +1,85 @@
+import { formatDuration } from '@kazuba/core';
+import type { HypervisorEvent, HypervisorEventOf } from '@kazuba/hypervisor-v2';
+import type { RunTracker } from './run-tracker.js';
+import type { Styles } from './styles.js';
+
+/** One line about one event; `error` lines are the only ones `--quiet` keeps. */
+export interface EventLine {
+  readonly level: 'info' | 'error';
+  readonly text: string;
+}
+
+function phaseName(tracker: RunTracker, id: number): string {
+  return `phase ${id} (${tracker.titleOf(id)})`;
+}
+
+function attempts(count: number): string {
+  return count === 1 ? '1 attempt' : `${count} attempts`;
+}
+
+function finishedLine(event: HypervisorEventOf<'phase:finished'>, tracker: RunTracker, styles: Styles): EventLine {
+  const name = phaseName(tracker, event.phaseId);
+  const took = formatDuration(event.durationMs);
+  // A cancelled phase's reason is often just "cancelled": not worth saying twice.
+  const reason = event.reason === undefined || event.reason === event.status ? '' : `: ${event.reason}`;
+  switch (event.status) {
+    case 'success':
+      return { level: 'info', text: `${styles.green('✓')} ${name} succeeded in ${took}${event.attempts > 1 ? `, ${attempts(event.attempts)}` : ''}` };
+    case 'partial':
+      return { level: 'info', text: `${styles.yellow('~')} ${name} partial in ${took}${reason}` };
+    case 'failed':
+      return { level: 'error', text: `${styles.red('✗')} ${name} failed in ${took} after ${attempts(event.attempts)}${reason}` };
+    case 'skipped':
+      return { level: 'info', text: `${styles.dim('-')} ${name} skipped${reason}` };
+    case 'cancelled':
+      return { level: 'info', text: `${styles.yellow('!')} ${name} cancelled${reason}` };
+  }
+}
+
+/**
+ * The line an event is shown as, or undefined for events that are not shown one by one (output chunks, the
+ * run's start and end, which the run report covers). The same words on a terminal and in a log.
+ */
+export function formatEventLine(event: HypervisorEvent, tracker: RunTracker, styles: Styles): EventLine | undefined {
+  switch (event.type) {
+    case 'phase:queued':
+      return { level: 'info', text: `${styles.dim('·')} ${phaseName(tracker, event.phaseId)} queued` };
+    case 'phase:started':
+      return { level: 'info', text: `${styles.cyan('▸')} ${phaseName(tracker, event.phaseId)} started${event.attempt > 1 ? `, attempt ${event.attempt}` : ''}` };
+    case 'phase:retrying': {
+      const name = phaseName(tracker, event.phaseId);
+      const wait = formatDuration(event.delayMs);
+      const text = event.rateLimited
+        ? `${name} hit a usage limit (${event.reason}); trying again in ${wait}, no retry spent`
+        : `${name} attempt ${event.attempt} failed (${event.reason}); retrying in ${wait}`;
+      return { level: 'info', text: `${styles.yellow('↻')} ${text}` };
+    }
+    case 'phase:finished':
+      return finishedLine(event, tracker, styles);
+    case 'breaker:opened':
+      return {
+        level: 'error',
+        text: `${styles.red('circuit breaker opened')} after ${event.consecutiveFailures} consecutive failures: phases not started are skipped`,
+      };
+    case 'breaker:half-opened':
+      return { level: 'info', text: `${styles.yellow('circuit breaker half-open')}: one probe phase may run` };
+    case 'breaker:closed':
+      return { level: 'info', text: `${styles.green('circuit breaker closed')}` };
+    case 'mode:fell-back':
+      return { level: 'info', text: `${styles.yellow('fell back')} from ${event.from} to ${event.to} mode: ${event.reason}` };
+    case 'checkpoint:failed':
+      return {
+        level: 'error',
+        text: `${styles.red('✗')} ${phaseName(tracker, event.phaseId)}: its checkpoint could not be written (${event.error.message}); a resumed run runs it again`,
+      };
+    case 'plugin:failed':
+      return {
+        level: 'error',
+        text: `${styles.red('✗')} plugin ${event.plugin} ${event.timedOut ? 'timed out' : 'failed'} at ${event.hook}: ${event.error.message}`,
+      };
+    case 'handler:failed':
+      return { level: 'error', text: `${styles.red('✗')} ${event.subscriber} failed on ${event.topic}: ${event.error.message}` };
+    default:
+      return undefined;
+  }
+}

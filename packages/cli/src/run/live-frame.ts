@@ -1,0 +1,93 @@
+import { formatDuration } from '@kazuba/core';
+import type { PhaseStatus } from '@kazuba/hypervisor-v2';
+import type { PhaseProgress, RunTracker } from './run-tracker.js';
+import type { Styles } from './styles.js';
+
+/** A piece of a line: its text and how it is styled. */
+type Segment = readonly [text: string, style?: ((text: string) => string) | undefined];
+
+/** Most phases listed one by one; the rest are counted. */
+const MAX_ROWS = 12;
+
+const COUNT_NAMES: Readonly<Record<PhaseStatus, string>> = {
+  success: 'done',
+  running: 'running',
+  validating: 'validating',
+  queued: 'queued',
+  pending: 'pending',
+  partial: 'partial',
+  failed: 'failed',
+  skipped: 'skipped',
+  cancelled: 'cancelled',
+};
+
+const COUNT_ORDER: readonly PhaseStatus[] = ['success', 'partial', 'failed', 'skipped', 'cancelled', 'running', 'validating', 'queued', 'pending'];
+
+/** Joins segments into one line of at most `width` visible characters, styling after cutting. */
+export function fitSegments(segments: readonly Segment[], width: number): string {
+  let room = Math.max(1, width);
+  let line = '';
+  for (const [text, style] of segments) {
+    if (room <= 0) break;
+    const cut = text.length > room ? `${text.slice(0, Math.max(0, room - 1))}…` : text;
+    room -= cut.length;
+    line += style === undefined ? cut : style(cut);
+  }
+  return line;
+}
+
+function phaseRow(phase: PhaseProgress, now: number, width: number, styles: Styles): string {
+  const id = String(phase.info.id);
+  const retrying = phase.retryAt !== undefined;
+  const detail = retrying
+    ? `retry in ${formatDuration(Math.max(0, (phase.retryAt ?? now) - now))}`
+    : `${formatDuration(Math.max(0, now - (phase.attemptStartedAt ?? now)))}${phase.attempt > 1 ? `  attempt ${phase.attempt}` : ''}`;
+  // '  ' marker ' id ' title '  ' detail: everything but the title.
+  const fixed = 7 + id.length + detail.length;
+  const titleRoom = Math.max(8, width - fixed);
+  const title = phase.info.title.length > titleRoom ? `${phase.info.title.slice(0, titleRoom - 1)}…` : phase.info.title.padEnd(titleRoom);
+  const marker: Segment = retrying ? ['↻', styles.yellow] : ['▸', styles.cyan];
+  return fitSegments([['  '], marker, [` ${id} `, styles.bold], [title], ['  '], [detail, retrying ? styles.yellow : styles.dim]], width);
+}
+
+function countsSegments(tracker: RunTracker, styles: Styles): Segment[] {
+  const counts = tracker.counts();
+  const parts = COUNT_ORDER.filter((status) => (counts.get(status) ?? 0) > 0);
+  const styleOf = (status: PhaseStatus): ((text: string) => string) | undefined =>
+    status === 'failed' ? styles.red : status === 'success' ? styles.green : status === 'skipped' || status === 'cancelled' ? styles.yellow : undefined;
+  return parts.flatMap((status, index): Segment[] => [
+    ...(index === 0 ? [] : [[' · '] as Segment]),
+    [`${counts.get(status) ?? 0} ${COUNT_NAMES[status]}`, styleOf(status)],
+  ]);
+}
+
+function breakerSegment(tracker: RunTracker, styles: Styles): Segment {
+  switch (tracker.breaker) {
+    case 'open':
+      return ['breaker open', styles.red];
+    case 'half-open':
+      return ['breaker half-open', styles.yellow];
+    default:
+      return ['breaker closed', styles.dim];
+  }
+}
+
+/**
+ * The live view of a run at `now`: a header (plan, mode, workers, elapsed time), one row per running phase
+ * (elapsed time of its attempt and the attempt number, or the wait before its retry), and a footer with the
+ * counts by status, the ETA from the estimates and the breaker's state. Each line fits in `width`.
+ */
+export function renderLiveFrame(tracker: RunTracker, now: number, width: number, styles: Styles): string[] {
+  const elapsed = tracker.startedAt === undefined ? 0 : Math.max(0, now - tracker.startedAt);
+  const workers = tracker.mode === 'parallel' ? `, ${tracker.workers} workers` : '';
+  const header = fitSegments([[`hypervisor run ${JSON.stringify(tracker.plan)}`, styles.bold], [` · ${tracker.mode}${workers} · ${formatDuration(elapsed)} elapsed`, styles.dim]], width);
+  const active = tracker.active();
+  const rows = active.slice(0, MAX_ROWS).map((phase) => phaseRow(phase, now, width, styles));
+  if (active.length > MAX_ROWS) rows.push(fitSegments([[`  … and ${active.length - MAX_ROWS} more running`, styles.dim]], width));
+  const eta = tracker.etaMs(now);
+  const footer = fitSegments(
+    [['  '], ...countsSegments(tracker, styles), ['   '], [eta === undefined ? '' : `ETA ~${formatDuration(eta)}   `], breakerSegment(tracker, styles)],
+    width,
+  );
+  return [header, ...rows, footer];
+}

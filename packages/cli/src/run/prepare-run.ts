@@ -1,0 +1,218 @@
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { analyzePlan, createHintEstimator, isPlanError, loadPlan } from '@kazuba/core';
+import type { Approver, Estimator, EstimateSource, Phase, Plan } from '@kazuba/core';
+import { createFileCheckpointStore, resolveProfiles } from '@kazuba/core/node';
+import type { AgentProfile } from '@kazuba/core/node';
+import { createHypervisorBridge, loadDurationHistory } from '@kazuba/bridge';
+import type { BridgeError, HypervisorBridge } from '@kazuba/bridge';
+import type { HypervisorEvent } from '@kazuba/hypervisor-v2';
+import type { CliIo } from '../cli-io.js';
+import { CliError } from './cli-error.js';
+import { createLiveProgress } from './live-progress.js';
+import { describePhaseCommand } from './phase-command.js';
+import { createPlainProgress } from './plain-progress.js';
+import type { PlanRunSetup } from './plan-run.js';
+import type { ProgressDisplay } from './progress-display.js';
+import type { RunCommandDeps } from './run-command.js';
+import { formatDryRunReport } from './run-report.js';
+import type { ReportContext } from './run-report.js';
+import type { ResolvedRunOptions } from './run-options.js';
+import { RunTracker } from './run-tracker.js';
+import { selectPhases } from './select-phases.js';
+import { colorEnabled, createStyles } from './styles.js';
+import type { Styles } from './styles.js';
+import { createTerminalApprover } from './terminal-approver.js';
+import type { SelectPrompt } from './terminal-approver.js';
+
+/** What `prepareRun` works from. */
+export interface PrepareRunInput {
+  readonly options: ResolvedRunOptions;
+  /** The plan folder as the user typed it, for messages. */
+  readonly planArg: string;
+  readonly io: CliIo;
+  readonly deps: RunCommandDeps;
+  readonly runId: string;
+  readonly version: string;
+}
+
+/** A run ready to start: the plan loaded, the estimator, display, approver and bridge built. */
+export interface PreparedRun {
+  readonly display: ProgressDisplay;
+  readonly reportContext: ReportContext;
+  /** How to run it. */
+  readonly setup: PlanRunSetup;
+  /** Stops the run gracefully (and closes an open prompt): aborts the setup's signal. */
+  cancel(reason: Error): void;
+  /** Takes one event: the tracker, the bridge and the display see it. */
+  observe(event: HypervisorEvent): void;
+  /** The dry run's report from its events. */
+  dryRunReport(events: readonly HypervisorEvent[]): string;
+  /** Appends the recorded learning events to the events file (nothing in a dry run). */
+  saveEvents(): Promise<void>;
+}
+
+function findAgent(name: string): AgentProfile {
+  const profiles = resolveProfiles();
+  const profile = profiles.get(name);
+  if (profile !== undefined) return profile;
+  throw new CliError('invalid_option', `--agent: unknown agent profile ${JSON.stringify(name)} (known: ${[...profiles.keys()].join(', ')})`);
+}
+
+async function readPlan(planDir: string, planArg: string): Promise<Plan> {
+  try {
+    return await loadPlan(planDir);
+  } catch (error) {
+    if (!isPlanError(error)) throw error;
+    // A single problem names its file relative to the plan folder: put the folder in front.
+    const message = error.problems.length === 1 && error.file !== undefined ? `${planArg.replace(/\/+$/, '')}/${error.message}` : error.message;
+    throw new CliError('invalid_plan', message, { cause: error });
+  }
+}
+
+async function buildEstimator(options: ResolvedRunOptions, plan: Plan, warn: (text: string) => void): Promise<Estimator> {
+  const fallback = createHintEstimator();
+  if (!options.history) return fallback;
+  const bad: BridgeError[] = [];
+  const history = await loadDurationHistory<Phase, EstimateSource>(options.eventsFile, { plan: plan.name, fallback, onInvalidLine: (error) => void bad.push(error) });
+  const [first] = bad;
+  if (first !== undefined) warn(`warning: ${bad.length} line${bad.length === 1 ? '' : 's'} of the duration history left out; the first: ${first.message}`);
+  return history;
+}
+
+/**
+ * Says which checkpoints cannot be read: resume does not count them as complete, so their phases run again,
+ * and the user should know why.
+ */
+async function warnUnreadableCheckpoints(plan: Plan, options: ResolvedRunOptions, warn: (text: string) => void): Promise<void> {
+  if (options.force || options.mode === 'dry_run') return;
+  const store = createFileCheckpointStore({ root: options.root });
+  const problems = await Promise.all(
+    plan.phases.map(async (phase) => {
+      try {
+        await store.read(phase);
+        return undefined;
+      } catch (error) {
+        return `warning: ${error instanceof Error ? error.message : inspect(error)}; phase ${phase.id} runs again`;
+      }
+    }),
+  );
+  for (const problem of problems) if (problem !== undefined) warn(problem);
+}
+
+function createDisplay(options: ResolvedRunOptions, io: CliIo, tracker: RunTracker, styles: Styles, deps: RunCommandDeps): ProgressDisplay {
+  if (io.stderr.isTTY === true && !options.quiet && options.mode !== 'dry_run') {
+    return createLiveProgress({ stream: io.stderr, tracker, styles, ...(deps.now === undefined ? {} : { now: deps.now }), ...(deps.ticker === undefined ? {} : { ticker: deps.ticker }) });
+  }
+  return createPlainProgress({ stream: io.stderr, tracker, styles, quiet: options.quiet });
+}
+
+async function createApprover(input: PrepareRunInput, plan: Plan, display: ProgressDisplay, commandOf: (phase: Phase) => string, signal: AbortSignal): Promise<Approver> {
+  const select: SelectPrompt = input.deps.select ?? (await import('@inquirer/prompts')).select;
+  const titleOf = (id: number): string => plan.byId.get(id)?.title ?? `phase ${id}`;
+  return createTerminalApprover({ select, output: process.stderr, titleOf, commandOf, display, signal });
+}
+
+function tell(display: ProgressDisplay, assumedDone: ReadonlyMap<number, readonly number[]>): void {
+  for (const [id, deps] of assumedDone) {
+    display.note(`phase ${id} depends on ${deps.join(', ')}, not selected: taken as done`, 'info');
+  }
+}
+
+/** The engine's configuration from the flags. */
+function toRunConfig(options: ResolvedRunOptions): PlanRunSetup['config'] {
+  return {
+    mode: options.mode,
+    maxWorkers: options.workers,
+    timeoutPerPhaseMs: options.timeoutMs,
+    maxRetries: options.retries,
+    keepGoing: options.keepGoing,
+    force: options.force,
+    checkpointFormat: options.checkpointFormat,
+  };
+}
+
+function createTracker(plan: Plan, estimator: Estimator, options: ResolvedRunOptions): RunTracker {
+  const phases = plan.phases.map((phase) => ({ id: phase.id, title: phase.title, dependsOn: phase.dependsOn, estimateMs: estimator.estimate(phase).durationMs }));
+  return new RunTracker(phases, { plan: plan.name, mode: options.mode, workers: options.workers });
+}
+
+/** The parts of a prepared run that its methods work with. */
+interface Parts {
+  readonly input: PrepareRunInput;
+  readonly setup: PlanRunSetup;
+  readonly controller: AbortController;
+  readonly tracker: RunTracker;
+  readonly styles: Styles;
+  readonly display: ProgressDisplay;
+  readonly commandOf: (phase: Phase) => string;
+}
+
+function assemble({ input, setup, controller, tracker, styles, display, commandOf }: Parts): PreparedRun {
+  const { options, io } = input;
+  const { plan, estimator } = setup;
+  const dryRun = options.mode === 'dry_run';
+  const bridge: HypervisorBridge = createHypervisorBridge({ phases: plan.phases, enabled: !dryRun });
+  const phaseOf = (id: number): Phase => plan.byId.get(id) as Phase;
+  return {
+    display,
+    setup,
+    reportContext: {
+      tracker,
+      styles,
+      cwd: io.cwd ?? process.cwd(),
+      runDir: join(options.root, '.hypervisor', 'runs', input.runId),
+      rerunCommand: `hypervisor run ${input.planArg}`,
+    },
+    cancel: (reason) => controller.abort(reason),
+    observe: (event) => {
+      tracker.apply(event);
+      bridge.record(event);
+      if (!dryRun) display.onEvent(event);
+    },
+    dryRunReport: (events) =>
+      formatDryRunReport(events, {
+        tracker,
+        estimateOf: (id) => estimator.estimate(phaseOf(id)),
+        commandOf: (id) => commandOf(phaseOf(id)),
+        criticalPath: analyzePlan(plan, { workers: options.workers, estimator }).criticalPath,
+      }),
+    saveEvents: async () => {
+      if (!dryRun) await bridge.exportJsonl(options.eventsFile, { append: true });
+    },
+  };
+}
+
+/**
+ * Everything before the run starts: the agent profile checked, the plan loaded and cut down to the selected
+ * phases, the estimator (the duration history unless `--no-history`), the display, the approver (interactive
+ * mode) and the bridge that records the learning events.
+ * @throws CliError `invalid_option` (unknown agent or phase id), `invalid_plan`; BridgeError for an unreadable history.
+ */
+export async function prepareRun(input: PrepareRunInput): Promise<PreparedRun> {
+  const { options, io } = input;
+  const agent = findAgent(options.agent);
+  const { plan, assumedDone } = selectPhases(await readPlan(options.planDir, input.planArg), options.selection);
+  const styles = createStyles(colorEnabled(io.stderr, io.env ?? process.env));
+  const warn = (text: string): void => void io.stderr.write(`hypervisor: ${text}\n`);
+  const estimator = await buildEstimator(options, plan, warn);
+  await warnUnreadableCheckpoints(plan, options, warn);
+  const tracker = createTracker(plan, estimator, options);
+  const display = createDisplay(options, io, tracker, styles, input.deps);
+  tell(display, assumedDone);
+  const commandOf = (phase: Phase): string => describePhaseCommand(phase, agent, options.root);
+  const controller = new AbortController();
+  const approver = options.mode === 'interactive' ? await createApprover(input, plan, display, commandOf, controller.signal) : undefined;
+  const setup: PlanRunSetup = {
+    plan,
+    root: options.root,
+    runId: input.runId,
+    config: toRunConfig(options),
+    agent: options.agent,
+    estimator,
+    signal: controller.signal,
+    hypervisorVersion: input.version,
+    ...(approver === undefined ? {} : { approver }),
+  };
+  return assemble({ input, setup, controller, tracker, styles, display, commandOf });
+}

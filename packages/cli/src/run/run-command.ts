@@ -1,0 +1,142 @@
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { isatty } from 'node:tty';
+import type { ExecutionMode, HypervisorEvent, RunSummary } from '@kazuba/hypervisor-v2';
+import type { CliIo } from '../cli-io.js';
+import { CliError } from './cli-error.js';
+import { EXIT } from './exit-codes.js';
+import { trapInterrupts } from './interrupts.js';
+import type { InterruptSignal, SignalSource } from './interrupts.js';
+import type { Ticker } from './live-progress.js';
+import { startPlanRun } from './plan-run.js';
+import type { PlanRunHandle } from './plan-run.js';
+import { prepareRun } from './prepare-run.js';
+import type { PreparedRun } from './prepare-run.js';
+import { formatRunReport } from './run-report.js';
+import { parseRunOptions } from './run-options.js';
+import type { RawRunOptions, ResolvedRunOptions } from './run-options.js';
+import type { SelectPrompt } from './terminal-approver.js';
+
+/** The effects of `hypervisor run` that tests replace. */
+export interface RunCommandDeps {
+  /** @default process */
+  readonly signals?: SignalSource;
+  /** @default `select` of `@inquirer/prompts`, drawing on stderr */
+  readonly select?: SelectPrompt;
+  /** The live view's clock. @default Date.now */
+  readonly now?: () => number;
+  /** The live view's redraw timer. @default an unref'd setInterval */
+  readonly ticker?: Ticker;
+  /**
+   * Ends the program at once, on a second interrupt. The process supervisor's exit hook then SIGKILLs every
+   * process group still alive, so nothing is left behind.
+   * @default process.exit
+   */
+  readonly forceExit?: (code: number) => void;
+}
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+async function requireDirectory(path: string, flag: string): Promise<void> {
+  const found = await stat(path).catch(() => undefined);
+  if (found?.isDirectory() !== true) throw new CliError('invalid_option', `${flag}: no such directory: ${path}`);
+}
+
+function requireTerminal(mode: ExecutionMode, io: CliIo): void {
+  if (mode !== 'interactive' || (io.stdinIsTTY ?? isatty(0))) return;
+  throw new CliError(
+    'no_terminal',
+    'interactive mode asks before each phase and needs a terminal on stdin; run it from a terminal, or use --mode sequential or parallel',
+  );
+}
+
+/** How the run ended, as far as the command is concerned. */
+type Ending = { readonly kind: 'finished'; readonly summary: RunSummary } | { readonly kind: 'forced' };
+
+/**
+ * Runs the plan until it ends, feeding each event to `onEvent`. The first SIGINT or SIGTERM stops it
+ * gracefully (the run then ends `cancelled`); a second one stops everything and ends the program at once.
+ */
+function driveRun(prepared: PreparedRun, io: CliIo, onEvent: (event: HypervisorEvent) => void, deps: RunCommandDeps): Promise<Ending> {
+  let summary: RunSummary | undefined;
+  let handle: PlanRunHandle | undefined;
+  let release = (): void => undefined;
+  return new Promise<Ending>((resolve, reject) => {
+    release = trapInterrupts(deps.signals ?? process, {
+      onInterrupt: (signal: InterruptSignal) => {
+        prepared.display.note(`${signal}: stopping the running phases and writing their state (interrupt again to stop at once)`, 'error');
+        prepared.cancel(new Error(`interrupted by ${signal}`));
+      },
+      onForce: () => {
+        prepared.display.close();
+        io.stderr.write(`stopping at once: the phases that ran are not recorded\n${resumeHint(prepared)}\n`);
+        handle?.stopNow();
+        (deps.forceExit ?? process.exit)(EXIT.interrupted);
+        resolve({ kind: 'forced' });
+      },
+    });
+    handle = startPlanRun(prepared.setup, {
+      next: (event) => {
+        if (event.type === 'run:finished') summary = event.summary;
+        onEvent(event);
+      },
+      done: () => (summary === undefined ? reject(new Error('the run ended without a run:finished event')) : resolve({ kind: 'finished', summary })),
+      failed: reject,
+    });
+  }).finally(() => release());
+}
+
+function resumeHint(prepared: PreparedRun): string {
+  return `to resume, run \`${prepared.reportContext.rerunCommand}\` again: completed phases are skipped`;
+}
+
+function exitFor(summary: RunSummary | undefined): CliError | undefined {
+  if (summary === undefined) return new CliError('interrupted', 'stopped at once', { reported: true });
+  if (summary.outcome === 'failed') return new CliError('run_failed', 'the run failed', { reported: true });
+  if (summary.outcome === 'cancelled') return new CliError('interrupted', 'the run was interrupted', { reported: true });
+  return undefined;
+}
+
+function report(prepared: PreparedRun, options: ResolvedRunOptions, io: CliIo, events: readonly HypervisorEvent[], summary: RunSummary | undefined): void {
+  if (options.mode === 'dry_run' && !options.json) io.stdout.write(prepared.dryRunReport(events));
+  if (summary !== undefined && options.mode !== 'dry_run') {
+    const { level, lines } = formatRunReport(summary, prepared.reportContext);
+    if (!options.quiet || level === 'error') io.stderr.write(lines.map((line) => `${line}\n`).join(''));
+  }
+  if (summary !== undefined && options.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/**
+ * `hypervisor run <plan-dir>`: validates the flags, loads the plan, runs it with progress on stderr, appends
+ * the learning events, reports, and ends with the run's outcome as a {@link CliError} (`run_failed`,
+ * `interrupted`) when it did not succeed.
+ * @throws CliError `invalid_option`, `invalid_plan`, `no_terminal` before anything runs.
+ */
+export async function runCommand(planArg: string, raw: RawRunOptions, io: CliIo, deps: RunCommandDeps = {}): Promise<void> {
+  const options = parseRunOptions(planArg, raw, io.cwd ?? process.cwd());
+  requireTerminal(options.mode, io);
+  await requireDirectory(options.root, '--root');
+  const prepared = await prepareRun({ options, planArg, io, deps, runId: newRunId(), version });
+  const events: HypervisorEvent[] = [];
+  const keep = (event: HypervisorEvent): void => {
+    prepared.observe(event);
+    if (options.mode === 'dry_run') events.push(event);
+  };
+  let ending: Ending;
+  try {
+    ending = await driveRun(prepared, io, keep, deps);
+  } finally {
+    prepared.display.close();
+  }
+  const summary = ending.kind === 'finished' ? ending.summary : undefined;
+  report(prepared, options, io, events, summary);
+  await prepared.saveEvents();
+  const exit = exitFor(summary);
+  if (exit !== undefined) throw exit;
+}

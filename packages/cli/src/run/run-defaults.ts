@@ -1,0 +1,20 @@
+/**
+ * The defaults of `hypervisor run`, shared by its help text and its option schema. Plain values, so that
+ * `--help` does not load the schema library.
+ */
+export const RUN_DEFAULTS = Object.freeze({
+  mode: 'sequential',
+  workers: 4,
+  agent: 'claude',
+  timeoutSeconds: 600,
+  retries: 3,
+  checkpointFormat: 'toon',
+  /** Relative to the project root. */
+  eventsFile: '.hypervisor/learning.jsonl',
+});
+
+/** The modes `--mode` accepts; `dry-run` and `dry_run` are the same mode. */
+export const RUN_MODES = ['sequential', 'parallel', 'interactive', 'dry-run', 'dry_run'] as const;
+
+/** The encodings `--checkpoint-format` accepts. */
+export const CHECKPOINT_FORMATS = ['toon', 'kazuba'] as const;

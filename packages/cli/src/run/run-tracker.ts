@@ -1,0 +1,178 @@
+import type { ExecutionMode, HypervisorEvent, PhaseStatus, RunSummary } from '@kazuba/hypervisor-v2';
+
+/** What the display knows of a phase before the run: its title, dependencies and estimated duration. */
+export interface PhaseInfo {
+  readonly id: number;
+  readonly title: string;
+  readonly dependsOn: readonly number[];
+  readonly estimateMs: number;
+}
+
+/** A phase as the display shows it. */
+export interface PhaseProgress {
+  readonly info: PhaseInfo;
+  readonly status: PhaseStatus;
+  readonly attempt: number;
+  /** When the current attempt started (epoch ms). */
+  readonly attemptStartedAt: number | undefined;
+  /** While waiting to retry: when the next attempt is due (epoch ms). */
+  readonly retryAt: number | undefined;
+}
+
+/** The circuit breaker's state, as its events report it. */
+export type BreakerView = 'closed' | 'open' | 'half-open';
+
+const FINISHED: ReadonlySet<PhaseStatus> = new Set(['success', 'partial', 'failed', 'skipped', 'cancelled']);
+
+interface MutablePhase {
+  info: PhaseInfo;
+  status: PhaseStatus;
+  attempt: number;
+  attemptStartedAt: number | undefined;
+  retryAt: number | undefined;
+}
+
+/**
+ * Follows a run's lifecycle events to know what the display shows: each phase's status and attempt, counts by
+ * status, the breaker, the mode (it changes on a fallback) and an ETA from the estimates. Fed by the caller;
+ * reads no clock.
+ */
+export class RunTracker {
+  readonly #phases = new Map<number, MutablePhase>();
+  #mode: ExecutionMode;
+  #workers: number;
+  #breaker: BreakerView = 'closed';
+  #startedAt: number | undefined;
+  #summary: RunSummary | undefined;
+
+  /** The plan's name. */
+  readonly plan: string;
+
+  constructor(phases: readonly PhaseInfo[], options: { readonly plan: string; readonly mode: ExecutionMode; readonly workers: number }) {
+    this.plan = options.plan;
+    this.#mode = options.mode;
+    this.#workers = options.workers;
+    for (const info of phases) this.#phases.set(info.id, { info, status: 'pending', attempt: 0, attemptStartedAt: undefined, retryAt: undefined });
+  }
+
+  /** The mode now: the run's, or `sequential` after a fallback. */
+  get mode(): ExecutionMode {
+    return this.#mode;
+  }
+
+  /** Most phases at once now (1 after a fallback). */
+  get workers(): number {
+    return this.#workers;
+  }
+
+  /** The circuit breaker's last reported state. */
+  get breaker(): BreakerView {
+    return this.#breaker;
+  }
+
+  /** When `run:started` came (epoch ms), once it has. */
+  get startedAt(): number | undefined {
+    return this.#startedAt;
+  }
+
+  /** The summary, once `run:finished` came. */
+  get summary(): RunSummary | undefined {
+    return this.#summary;
+  }
+
+  /** The phase's title, or `phase <id>` for a phase the plan does not have. */
+  titleOf(id: number): string {
+    return this.#phases.get(id)?.info.title ?? `phase ${id}`;
+  }
+
+  /** Updates the state from one event. */
+  apply(event: HypervisorEvent): void {
+    switch (event.type) {
+      case 'run:started':
+        this.#startedAt = event.timestamp;
+        this.#mode = event.mode;
+        this.#workers = event.maxWorkers;
+        return;
+      case 'phase:queued':
+        return this.#update(event.phaseId, { status: 'queued' });
+      case 'phase:started':
+        return this.#update(event.phaseId, { status: 'running', attempt: event.attempt, attemptStartedAt: event.timestamp, retryAt: undefined });
+      case 'phase:retrying':
+        return this.#update(event.phaseId, { retryAt: event.timestamp + event.delayMs, attemptStartedAt: undefined });
+      case 'phase:finished':
+        return this.#update(event.phaseId, { status: event.status, attemptStartedAt: undefined, retryAt: undefined });
+      case 'breaker:opened':
+        this.#breaker = 'open';
+        return;
+      case 'breaker:half-opened':
+        this.#breaker = 'half-open';
+        return;
+      case 'breaker:closed':
+        this.#breaker = 'closed';
+        return;
+      case 'mode:fell-back':
+        this.#mode = event.to;
+        this.#workers = 1;
+        return;
+      case 'run:finished':
+        this.#summary = event.summary;
+        return;
+      default:
+        return;
+    }
+  }
+
+  #update(id: number, change: Partial<MutablePhase>): void {
+    const phase = this.#phases.get(id);
+    if (phase !== undefined) Object.assign(phase, change);
+  }
+
+  /** Phases that started and have not finished (running, or waiting to retry), by id. */
+  active(): readonly PhaseProgress[] {
+    return [...this.#phases.values()].filter((phase) => phase.status === 'running' || phase.status === 'validating');
+  }
+
+  /** How many phases have each status; statuses no phase has are left out. */
+  counts(): ReadonlyMap<PhaseStatus, number> {
+    const counts = new Map<PhaseStatus, number>();
+    for (const phase of this.#phases.values()) counts.set(phase.status, (counts.get(phase.status) ?? 0) + 1);
+    return counts;
+  }
+
+  /**
+   * How long the rest of the run should take from `now`, by the estimates: the longer of the remaining
+   * critical path and the remaining work spread over the workers. Undefined once every phase has finished.
+   */
+  etaMs(now: number): number | undefined {
+    const remaining = new Map<number, number>();
+    for (const [id, phase] of this.#phases) {
+      if (FINISHED.has(phase.status)) continue;
+      const elapsed = phase.attemptStartedAt === undefined ? 0 : Math.max(0, now - phase.attemptStartedAt);
+      remaining.set(id, Math.max(0, phase.info.estimateMs - elapsed));
+    }
+    if (remaining.size === 0) return undefined;
+    let work = 0;
+    for (const ms of remaining.values()) work += ms;
+    const workers = this.#mode === 'parallel' ? this.#workers : 1;
+    return Math.max(this.#longestPath(remaining), work / workers);
+  }
+
+  /** The longest chain of unfinished phases, each counted for its remaining time. */
+  #longestPath(remaining: ReadonlyMap<number, number>): number {
+    const memo = new Map<number, number>();
+    const visiting = new Set<number>();
+    const pathTo = (id: number): number => {
+      const known = memo.get(id);
+      if (known !== undefined) return known;
+      // The plan was checked for cycles; this guard only keeps a bad caller from recursing forever.
+      if (visiting.has(id)) return 0;
+      visiting.add(id);
+      const deps = this.#phases.get(id)?.info.dependsOn ?? [];
+      const before = Math.max(0, ...deps.filter((dep) => remaining.has(dep)).map(pathTo));
+      const total = before + (remaining.get(id) ?? 0);
+      memo.set(id, total);
+      return total;
+    };
+    return Math.max(...[...remaining.keys()].map(pathTo));
+  }
+}
