@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,17 @@ afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force
 
 const child = fileURLToPath(new URL('./__fixtures__/run-plan-child.mjs', import.meta.url));
 const built = fileURLToPath(new URL('../../dist/node/index.js', import.meta.url));
+
+// A zombie (which PID 1 of a container may never reap) counts as gone.
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'latin1') : '';
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+}
 
 async function waitFor(path: string): Promise<void> {
   for (let i = 0; i < 400 && !existsSync(path); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
@@ -36,15 +47,12 @@ describe('runPlan after the hypervisor itself is SIGKILLed', () => {
     const exited = new Promise((resolve) => hypervisor.once('exit', resolve));
     hypervisor.kill('SIGKILL');
     await exited;
-    // Its phase process group outlives a SIGKILLed hypervisor (nothing can reap it then); end it for the test.
+    // Its phase process group outlives the SIGKILLed hypervisor; the next run finds and ends it.
     const orphan = Number(await readFile(join(root, 'pid'), 'utf8'));
-    try {
-      process.kill(-orphan, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    expect(alive(orphan)).toBe(true);
 
     const summary = await runPlan(planDir, { root, runId: 'resumed' });
+    expect(alive(orphan)).toBe(false);
     expect(summary.phases.map((phase) => [phase.phaseId, phase.status])).toEqual([[1, 'skipped'], [2, 'success'], [3, 'skipped'], [4, 'success']]);
     const ledger = (await readFile(join(root, 'ledger'), 'utf8')).trim().split('\n');
     expect(ledger.filter((line) => line.startsWith('1,'))).toEqual(['1,crashed']);

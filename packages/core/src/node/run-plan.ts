@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { asapScheduler, concat, defer, from, ignoreElements, mergeMap, of, tap } from 'rxjs';
+import { asapScheduler, concat, defer, ignoreElements, mergeMap, tap } from 'rxjs';
 import type { Observable } from 'rxjs';
 import type { HypervisorEvent, PluginHost, RunSummary, UnifiedMemoryManager } from '@kazuba/hypervisor-v2';
 import type { Estimator } from '../graph/estimator.js';
@@ -13,6 +13,7 @@ import type { Approver } from '../schedule/ports.js';
 import type { AgentProfileInput } from './agents/agent-profile.js';
 import { createProcessRunner } from './agents/process-runner.js';
 import { createProcessSupervisor } from './process/process-supervisor.js';
+import { reapOrphans } from './process/reap-orphans.js';
 import { createFileCheckpointStore } from './store/file-checkpoint-store.js';
 import { RunRecorder } from './store/run-record.js';
 
@@ -91,7 +92,11 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
       await supervisor.shutdown();
       await recorder?.settled();
     }).pipe(ignoreElements());
-    const plan$ = typeof plan === 'string' ? from(loadPlan(planDir)) : of(plan);
+    // A run that finds the processes of a crashed earlier run still alive ends them before starting its own.
+    const plan$ = defer(async () => {
+      if (config.mode !== 'dry_run') await reapOrphans(root);
+      return typeof plan === 'string' ? loadPlan(planDir) : plan;
+    });
     const run$ = plan$.pipe(
       mergeMap((loaded) =>
         createRun(loaded, config, {

@@ -15,6 +15,8 @@ export interface RunRecord {
   readonly plan: string;
   readonly mode: string;
   readonly started_at: string;
+  /** The hypervisor's process id: a later run uses it to tell a crashed run from a live one. */
+  readonly pid: number;
   readonly updated_at: string;
   readonly breaker: string;
   readonly outcome: string;
@@ -99,6 +101,7 @@ export class RunRecorder {
     return {
       kind: 'kazuba.hypervisor.run',
       ...this.header,
+      pid: process.pid,
       updated_at: new Date().toISOString(),
       breaker: this.breaker,
       outcome: this.outcome,
