@@ -28,6 +28,14 @@ function locate(document: Document, counter: LineCounter, firstLine: number): Sp
   return lineOf;
 }
 
+/** True when `value` contains itself, as YAML such as `a: &x [*x]` builds. */
+function containsItself(value: unknown, ancestors: ReadonlySet<unknown> = new Set()): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (ancestors.has(value)) return true;
+  const inner = new Set(ancestors).add(value);
+  return Object.values(value).some((child) => containsItself(child, inner));
+}
+
 /**
  * Splits a phase file into YAML front matter (between a first line `---` and the next `---`) and body.
  * @returns the split file, or a problem (`unclosed_front_matter`, `malformed_yaml`) located in `file`.
@@ -46,7 +54,16 @@ export function splitPhaseFile(text: string, file: string): SplitPhaseFile | Pla
     const line = (error.linePos?.[0].line ?? 1) + 1;
     return { code: 'malformed_yaml', file, line, message: `malformed YAML: ${error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}` };
   }
-  const data: unknown = document.toJS();
+  let data: unknown;
+  try {
+    data = document.toJS();
+  } catch (toJsError) {
+    // yaml reports some problems only when it resolves aliases (an alias to no anchor, an alias bomb), as a ReferenceError.
+    return { code: 'malformed_yaml', file, line: 2, message: `malformed YAML: ${(toJsError as Error).message}` };
+  }
+  if (containsItself(data)) {
+    return { code: 'malformed_yaml', file, line: 2, message: 'malformed YAML: an alias refers to a node that contains it' };
+  }
   if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
     return { code: 'malformed_yaml', file, line: 2, message: 'front matter must be a mapping of fields' };
   }

@@ -40,6 +40,8 @@ const fileErrors: FileErrorCase[] = [
   { name: 'malformed YAML', text: phaseFile(['phase: 1', 'title: [unclosed']), code: 'malformed_yaml', line: 3, message: /malformed YAML: Flow sequence/ },
   { name: 'a front matter key given twice', text: phaseFile(['phase: 1', 'title: a', 'title: b']), code: 'malformed_yaml', line: 4, message: /Map keys must be unique/ },
   { name: 'front matter that is a list', text: phaseFile(['- phase: 1']), code: 'malformed_yaml', line: 2, message: /must be a mapping of fields/ },
+  { name: 'an alias to no anchor', text: phaseFile(['phase: 1', 'title: *nowhere']), code: 'malformed_yaml', line: 2, message: /malformed YAML: Unresolved alias/ },
+  { name: 'an alias inside its own anchor', text: phaseFile(['phase: 1', 'title: &x [*x]']), code: 'malformed_yaml', line: 2, message: /refers to a node that contains it/ },
   { name: 'front matter that is never closed', text: '---\nphase: 1\ntitle: x\n\nDo the work.\n', code: 'unclosed_front_matter', line: 1, message: /never closed/ },
   { name: 'phase fields without a phase id', text: phaseFile(['title: Setup', 'depends_on: [1]']), code: 'missing_phase_id', line: 1, message: /add `phase: <integer>`/ },
   { name: 'a fractional phase id', text: phaseFile(['title: x', 'phase: 1.5']), code: 'invalid_phase_id', line: 3, message: /non-negative integer, got 1\.5$/ },

@@ -40,7 +40,7 @@ export interface ProcessRunnerOptions {
   readonly runDir?: string;
   /**
    * Time between SIGTERM and SIGKILL when an attempt (agent or validation) is stopped.
-   * @default the supervisor's (5000)
+   * @default the supervisor's (3000)
    */
   readonly killGraceMs?: number;
   /**

@@ -13,7 +13,7 @@ export interface ResolvedProcessOptions {
 }
 
 const limitsSchema = z.object({
-  killGraceMs: z.number().int().nonnegative().max(2_147_483_647).default(5000),
+  killGraceMs: z.number().int().nonnegative().max(2_147_483_647).default(3000),
   chunkChars: z.number().int().positive().default(16_384),
   tailChars: z.number().int().nonnegative().default(65_536),
   logFile: z.string().min(1).optional(),

@@ -15,7 +15,7 @@ export interface ProcessOptions {
   readonly signal: AbortSignal;
   /**
    * Time between SIGTERM and SIGKILL when the group is stopped.
-   * @default 5000
+   * @default 3000 (so that a Ctrl-C ends within a few seconds even when a phase ignores SIGTERM)
    */
   readonly killGraceMs?: number;
   /** Output is appended here, stdout and stderr interleaved with a marker line at each switch. */

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeCheckpoint, isToonError, readCheckpoint } from '@kazuba/toon';
@@ -48,6 +48,15 @@ describe('createFileCheckpointStore', () => {
     const root = await scratch();
     await createFileCheckpointStore({ root, format: 'kazuba' }).write(phase12, { ...record, phase_id: 12 });
     expect((await readCheckpoint(join(root, 'state/twelve.toon'))).format).toBe('kazuba');
+  });
+
+  it('removes the temporary file a crashed write left beside the checkpoint, and nothing else', async () => {
+    const root = await scratch();
+    await mkdir(join(root, 'checkpoints'));
+    await writeFile(join(root, 'checkpoints/.phase_11.toon.0f9c2b7e-1d2a-4c5b-8e3f-000000000000.tmp'), 'half a recor');
+    await writeFile(join(root, 'checkpoints/.phase_12.toon.0f9c2b7e-1d2a-4c5b-8e3f-000000000000.tmp'), 'another phase');
+    await createFileCheckpointStore({ root }).write(phase11, record);
+    expect((await readdir(join(root, 'checkpoints'))).sort()).toEqual(['.phase_12.toon.0f9c2b7e-1d2a-4c5b-8e3f-000000000000.tmp', 'phase_11.toon']);
   });
 
   it("reads a checkpoint the original's tooling wrote", async () => {

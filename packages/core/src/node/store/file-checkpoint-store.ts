@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { isToonError, normalizeCheckpoint, readCheckpoint, writeCheckpoint } from '@kazuba/toon';
 import type { CheckpointView, PhaseCheckpoint } from '@kazuba/toon';
 import type { Phase } from '../../plan/plan.js';
@@ -35,7 +36,16 @@ export function createFileCheckpointStore(options: FileCheckpointStoreOptions): 
       }
     },
     async write(phase: Phase, record: PhaseCheckpoint): Promise<void> {
+      await removeStaleTemporaries(pathOf(phase));
       await writeCheckpoint(pathOf(phase), record, { format: options.format ?? 'toon' });
     },
   };
+}
+
+// An atomic write interrupted by a crash (SIGKILL, power loss) leaves its temporary file (`.<name>.<uuid>.tmp`)
+// beside the checkpoint; one phase's records are written one at a time, so any such file is stale by now.
+async function removeStaleTemporaries(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  const siblings = await readdir(dirname(path)).catch(() => [] as string[]);
+  await Promise.all(siblings.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp')).map((name) => rm(join(dirname(path), name), { force: true })));
 }
