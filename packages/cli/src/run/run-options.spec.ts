@@ -3,7 +3,7 @@ import { isCliError } from './cli-error.js';
 import { parseRunOptions } from './run-options.js';
 import type { RawRunOptions } from './run-options.js';
 
-const parse = (raw: RawRunOptions): ReturnType<typeof parseRunOptions> => parseRunOptions('plans/demo', raw, '/work');
+const parse = (raw: RawRunOptions): ReturnType<typeof parseRunOptions> => parseRunOptions('plans/demo', raw, '/home/user/project');
 
 function failure(raw: RawRunOptions): { code: string; message: string } {
   try {
@@ -18,8 +18,8 @@ function failure(raw: RawRunOptions): { code: string; message: string } {
 describe('parseRunOptions', () => {
   it('applies the documented defaults and resolves paths against the working directory', () => {
     expect(parse({ history: true })).toEqual({
-      planDir: '/work/plans/demo',
-      root: '/work',
+      planDir: '/home/user/project/plans/demo',
+      root: '/home/user/project',
       mode: 'sequential',
       workers: 4,
       agent: 'claude',
@@ -29,7 +29,7 @@ describe('parseRunOptions', () => {
       force: false,
       selection: { kind: 'all' },
       checkpointFormat: 'toon',
-      eventsFile: '/work/.hypervisor/learning.jsonl',
+      eventsFile: '/home/user/project/.hypervisor/learning.jsonl',
       history: true,
       json: false,
       quiet: false,
@@ -54,7 +54,7 @@ describe('parseRunOptions', () => {
       quiet: true,
     });
     expect(options).toMatchObject({
-      root: '/repo',
+      root: '/home/user/repo',
       mode: 'parallel',
       workers: 8,
       agent: 'codex',
@@ -64,7 +64,7 @@ describe('parseRunOptions', () => {
       force: true,
       selection: { kind: 'from', id: 3 },
       checkpointFormat: 'kazuba',
-      eventsFile: '/work/learn.jsonl',
+      eventsFile: '/home/user/project/learn.jsonl',
       history: false,
       json: true,
       quiet: true,
