@@ -1,4 +1,5 @@
-// Shared by the benchmark scripts: loading the built @kazuba/core, a seeded random generator and random plans.
+// Shared by the benchmark scripts: loading the built @kazuba/core, a seeded random generator (also used by
+// reliability/checks/crash.mjs) and random plans. Importing it has no effects: the build is loaded on demand.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

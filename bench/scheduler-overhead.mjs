@@ -1,15 +1,18 @@
 // Scheduling overhead of the run engine itself: 10,000 in-memory phases whose runner answers at once, so the time
 // measured is the scheduler's (dispatch, bookkeeping, events, one event-loop turn per dispatch round on the
 // asapScheduler that real runs use), not any work.
+import { parseArgs } from 'node:util';
 import { asapScheduler, lastValueFrom, of, toArray } from 'rxjs';
 import { loadCore, randomDag, seededRandom } from './random-dag.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')));
-const phases = Number(args.phases ?? 10_000);
-const runs = Number(args.runs ?? 5);
+const { values } = parseArgs({
+  options: { phases: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' }, seed: { type: 'string', default: '42' } },
+});
+const phases = Number(values.phases);
+const runs = Number(values.runs);
 const { createRun, definePlan } = await loadCore(['createRun', 'definePlan']);
 
-const plan = definePlan(randomDag(seededRandom(Number(args.seed ?? 42)), { phases }), { name: 'overhead' });
+const plan = definePlan(randomDag(seededRandom(Number(values.seed)), { phases }), { name: 'overhead' });
 const runner = { run: () => of({ type: 'result', result: { outcome: 'succeeded' } }) };
 
 async function once(mode, workers) {

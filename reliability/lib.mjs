@@ -163,17 +163,5 @@ export function phaseFile(fields, body = 'Do the phase.') {
   return `---\n${lines.join('\n')}\n---\n\n${body}\n`;
 }
 
-/** A seeded pseudo-random generator (mulberry32), so a failing iteration can be replayed. */
-export function createRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Resolves 'timeout' after `ms`, without keeping the process alive: the losing side of a race. */
 export const deadline = (ms) => new Promise((done) => setTimeout(() => done('timeout'), ms).unref());

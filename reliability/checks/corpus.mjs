@@ -1,5 +1,5 @@
 // Bad input corpus: broken plans and checkpoints give exit 2 and one stderr line naming the file; never a stack or a hang.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeCheckpoint } from '@kazuba/toon';
 import { REPO, makeTempDir, oneLineNaming, phaseFile, runCli, runProcess } from '../lib.mjs';

@@ -7,7 +7,8 @@ function codeOf(run: () => unknown): string | undefined {
   try {
     run();
   } catch (error) {
-    return isToonError(error) ? error.code : `not a ToonError: ${String(error)}`;
+    if (!isToonError(error)) throw error;
+    return error.code;
   }
   return undefined;
 }

@@ -1,5 +1,4 @@
-import { ToonError } from './errors.js';
-import { PHASE_CHECKPOINT_KIND, parsePhaseCheckpoint } from './phase-checkpoint.js';
+import { PHASE_CHECKPOINT_KIND, invalidCheckpoint, parsePhaseCheckpoint } from './phase-checkpoint.js';
 import type { CheckpointStatus } from './phase-checkpoint.js';
 
 /** Who wrote a checkpoint: this hypervisor, or the original Python tooling. */
@@ -34,20 +33,15 @@ function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function invalid(source: string | undefined, problem: string): ToonError {
-  const prefix = source === undefined ? '' : `${source}: `;
-  return new ToonError('invalid_checkpoint', `${prefix}${problem}`, source === undefined ? {} : { path: source });
-}
-
 function viewOriginal(fields: Fields, source: string | undefined): CheckpointView {
   const results = isFields(fields['results']) ? fields['results'] : {};
   const outcome = results['overall'] ?? fields['overall'];
   const phaseId = fields['phase_id'] ?? fields['phase'];
   if (typeof outcome !== 'string' || !(outcome.toUpperCase() in ORIGINAL_OUTCOMES)) {
-    throw invalid(source, `not a phase checkpoint: overall is ${JSON.stringify(outcome) ?? 'missing'}, expected PASS or FAIL`);
+    throw invalidCheckpoint(`not a phase checkpoint: overall is ${JSON.stringify(outcome) ?? 'missing'}, expected PASS or FAIL`, source);
   }
   if (typeof phaseId !== 'string' && !Number.isInteger(phaseId)) {
-    throw invalid(source, 'not a phase checkpoint: phase_id (or phase) is missing or not an id');
+    throw invalidCheckpoint('not a phase checkpoint: phase_id (or phase) is missing or not an id', source);
   }
   const title = fields['phase_title'] ?? fields['title'];
   const finishedAt = fields['iso_time'];
@@ -71,7 +65,7 @@ function viewOriginal(fields: Fields, source: string | undefined): CheckpointVie
  * normalizeCheckpoint(value); // { origin: 'kazuba', phaseId: 11, status: 'success', ... }
  */
 export function normalizeCheckpoint(value: unknown, source?: string): CheckpointView {
-  if (!isFields(value)) throw invalid(source, 'not a phase checkpoint: expected an object');
+  if (!isFields(value)) throw invalidCheckpoint('not a phase checkpoint: expected an object', source);
   if (value['kind'] !== PHASE_CHECKPOINT_KIND) return Object.freeze(viewOriginal(value, source));
   const record = parsePhaseCheckpoint(value, source);
   return Object.freeze({

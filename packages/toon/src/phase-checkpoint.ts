@@ -60,6 +60,12 @@ export const phaseCheckpointSchema = z.strictObject({
 /** A phase checkpoint record as the hypervisor writes it. */
 export type PhaseCheckpoint = z.infer<typeof phaseCheckpointSchema>;
 
+/** An `invalid_checkpoint` error, its message and context naming `source` when there is one. */
+export function invalidCheckpoint(problem: string, source?: string, cause?: unknown): ToonError {
+  const error = new ToonError('invalid_checkpoint', problem, {}, cause === undefined ? undefined : { cause });
+  return source === undefined ? error : error.withPath(source);
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`))
@@ -76,9 +82,5 @@ function describeIssues(error: z.ZodError): string {
 export function parsePhaseCheckpoint(value: unknown, source?: string): PhaseCheckpoint {
   const result = phaseCheckpointSchema.safeParse(value);
   if (result.success) return result.data;
-  const prefix = source === undefined ? '' : `${source}: `;
-  const context = source === undefined ? {} : { path: source };
-  throw new ToonError('invalid_checkpoint', `${prefix}invalid phase checkpoint: ${describeIssues(result.error)}`, context, {
-    cause: result.error,
-  });
+  throw invalidCheckpoint(`invalid phase checkpoint: ${describeIssues(result.error)}`, source, result.error);
 }
