@@ -2,10 +2,9 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { BridgeError, LearningEvent } from '@kazuba/bridge';
 import type { CliIo } from '../cli-io.js';
+import { RUN_DEFAULTS } from '../run/run-defaults.js';
 import { resolveFromCwd } from './command-input.js';
 
-/** Where `hypervisor run` appends learning events, relative to the project root. */
-export const DEFAULT_EVENTS_FILE = '.hypervisor/learning.jsonl';
 
 const EXPORT_FORMATS = ['toon', 'jsonl'] as const;
 
@@ -25,7 +24,7 @@ interface ExportOptions extends EventsSourceOptions {
 }
 
 function eventsFileOf(io: CliIo, options: EventsSourceOptions): string {
-  return options.events === undefined ? resolveFromCwd(io, options.root ?? '.', DEFAULT_EVENTS_FILE) : resolveFromCwd(io, options.events);
+  return options.events === undefined ? resolveFromCwd(io, options.root ?? '.', RUN_DEFAULTS.eventsFile) : resolveFromCwd(io, options.events);
 }
 
 /**
@@ -74,7 +73,7 @@ async function exportEvents(io: CliIo, out: string, options: ExportOptions): Pro
 
 function withSource(command: Command): Command {
   return command
-    .option('--events <file>', `the learning-events JSONL file (default: <root>/${DEFAULT_EVENTS_FILE})`)
+    .option('--events <file>', `the learning-events JSONL file (default: <root>/${RUN_DEFAULTS.eventsFile})`)
     .option('--root <dir>', 'the project root whose events file is read (default: the current directory)')
     .option('--strict', 'fail on the first line that is not a learning event, instead of skipping it with a warning');
 }

@@ -2,6 +2,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { GroupPolicy, Plan, PlanAnalysisJson, PlanWarning } from '@kazuba/core';
 import type { CliIo } from '../cli-io.js';
+import { RUN_DEFAULTS } from '../run/run-defaults.js';
 import { parsePositiveInt, resolveFromCwd } from './command-input.js';
 
 const FORMATS = ['text', 'json', 'mermaid', 'dot'] as const;
@@ -86,7 +87,7 @@ export function registerPlanCommand(program: Command, io: CliIo): void {
     .description('check a plan and show its order, critical path and estimated makespan')
     .argument('<plan-dir>', 'the plan folder: markdown phase files with YAML front matter')
     .addOption(new Option('--format <format>', 'what to print on stdout').choices(FORMATS).default('text'))
-    .addOption(new Option('-j, --workers <n>', 'workers assumed for the makespan estimate').argParser(parsePositiveInt).default(4))
+    .addOption(new Option('-j, --workers <n>', 'workers assumed for the makespan estimate').argParser(parsePositiveInt).default(RUN_DEFAULTS.workers))
     .addOption(
       new Option('--group-policy <policy>', 'how parallel_group limits concurrency in the estimate').choices(GROUP_POLICIES).default('strict'),
     )

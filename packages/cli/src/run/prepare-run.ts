@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { analyzePlan, createHintEstimator, isPlanError, loadPlan } from '@kazuba/core';
 import type { Approver, Estimator, EstimateSource, Phase, Plan } from '@kazuba/core';
-import { createFileCheckpointStore, resolveProfiles } from '@kazuba/core/node';
+import { createFileCheckpointStore, resolveProfiles, runFolder } from '@kazuba/core/node';
 import type { AgentProfile } from '@kazuba/core/node';
 import { createHypervisorBridge, loadDurationHistory } from '@kazuba/bridge';
 import type { BridgeError, HypervisorBridge } from '@kazuba/bridge';
@@ -161,7 +160,7 @@ function assemble({ input, setup, controller, tracker, styles, display, commandO
       tracker,
       styles,
       cwd: io.cwd ?? process.cwd(),
-      runDir: join(options.root, '.hypervisor', 'runs', input.runId),
+      runDir: runFolder(options.root, input.runId),
       rerunCommand: `hypervisor run ${input.planArg}`,
     },
     cancel: (reason) => controller.abort(reason),

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
-import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { isatty } from 'node:tty';
+import { createRunId } from '@kazuba/core/node';
 import type { ExecutionMode, HypervisorEvent, RunSummary } from '@kazuba/hypervisor-v2';
 import type { CliIo } from '../cli-io.js';
 import { CliError } from './cli-error.js';
@@ -37,11 +37,6 @@ export interface RunCommandDeps {
 }
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-
-function newRunId(): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
-}
 
 async function requireDirectory(path: string, flag: string): Promise<void> {
   const found = await stat(path).catch(() => undefined);
@@ -122,7 +117,7 @@ export async function runCommand(planArg: string, raw: RawRunOptions, io: CliIo,
   const options = parseRunOptions(planArg, raw, io.cwd ?? process.cwd());
   requireTerminal(options.mode, io);
   await requireDirectory(options.root, '--root');
-  const prepared = await prepareRun({ options, planArg, io, deps, runId: newRunId(), version });
+  const prepared = await prepareRun({ options, planArg, io, deps, runId: createRunId(), version });
   const events: HypervisorEvent[] = [];
   const keep = (event: HypervisorEvent): void => {
     prepared.observe(event);

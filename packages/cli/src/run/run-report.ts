@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { formatDuration } from '@kazuba/core';
 import type { HypervisorEvent, PhaseStatus, RunSummary } from '@kazuba/hypervisor-v2';
+import { formatTable } from '../commands/text-table.js';
 import type { RunTracker } from './run-tracker.js';
 import type { Styles } from './styles.js';
 
@@ -101,13 +102,6 @@ function replay(events: readonly HypervisorEvent[], context: DryRunContext): Dry
   return { rows, skipped, peak };
 }
 
-/** Rows as aligned columns under a heading; the last column is not padded. */
-function formatTable(heading: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = heading.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  const line = (cells: readonly string[]): string => `  ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`.trimEnd();
-  return [line(heading), ...rows.map(line)];
-}
-
 /**
  * The dry run's answer, on stdout: when each phase would start and for how long (by its estimate), the exact
  * command it would run, what resume would skip, the critical path, the makespan and the concurrency reached.
@@ -118,7 +112,7 @@ export function formatDryRunReport(events: readonly HypervisorEvent[], context: 
   const workers = tracker.workers === 1 ? '1 worker' : `${tracker.workers} workers`;
   return [
     `Dry run of plan ${JSON.stringify(tracker.plan)} (${workers}): nothing was run or written.`,
-    ...(rows.length === 0 ? ['Nothing would run.'] : formatTable(['start', 'estimate', 'id', 'phase', 'command'], rows)),
+    ...(rows.length === 0 ? ['Nothing would run.'] : formatTable([['start', 'estimate', 'id', 'phase', 'command'], ...rows], '  ')),
     ...(skipped.length === 0 ? [] : ['Resume would skip:', ...skipped.map((text) => `  ${text}`)]),
     `Critical path: ${criticalPath.phaseIds.join(' → ')} (${formatDuration(criticalPath.lengthMs)})`,
     `Estimated makespan: ${formatDuration(tracker.summary?.durationMs ?? 0)}, up to ${peak} phase${peak === 1 ? '' : 's'} at once`,

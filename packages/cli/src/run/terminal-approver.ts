@@ -37,7 +37,7 @@ export const APPROVAL_CHOICES: readonly ApprovalChoice[] = Object.freeze([
 ]);
 
 /** What the prompt shows about a phase: title, dependencies and command. */
-export function describeForApproval(phase: Phase, titleOf: (id: number) => string, command: string): string {
+function describeForApproval(phase: Phase, titleOf: (id: number) => string, command: string): string {
   const deps = phase.dependsOn.length === 0 ? 'none' : phase.dependsOn.map((id) => `${id} (${titleOf(id)})`).join(', ');
   return [`Phase ${phase.id}: ${phase.title}`, `  depends on: ${deps}`, `  command:    ${command}`, 'What now?'].join('\n');
 }

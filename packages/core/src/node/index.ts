@@ -10,5 +10,6 @@ export { createPlanRun, runPlan } from './run-plan.js';
 export type { RunPlanOptions } from './run-plan.js';
 export { createFileCheckpointStore } from './store/file-checkpoint-store.js';
 export type { FileCheckpointStoreOptions } from './store/file-checkpoint-store.js';
+export { createRunId, runFolder } from './store/run-folder.js';
 export { RunRecorder } from './store/run-record.js';
 export type { RunRecord } from './store/run-record.js';

@@ -58,6 +58,15 @@ describe('runPlan', () => {
     expect(failed).toMatchObject({ status: 'failed', validation: { script: 'validation/check.sh', passed: false, exit_code: 3 }, error: { code: 'validation_failed' } });
   });
 
+  it('hands phases without a run: line to the named agent profile, in the given environment, and records the version', async () => {
+    const { root, planDir } = await plan({ id: 1, run: 'echo "$MARK" >> "$HYPERVISOR_ROOT/ledger"' }, { id: 2, dependsOn: [1] });
+    const profiles = [{ name: 'note', command: '/bin/sh', args: ['-c', 'echo "agent,$1" >> "$HYPERVISOR_ROOT/ledger"', 'note', '{prompt}'], promptVia: 'argument' as const }];
+    const summary = await runPlan(planDir, { root, runId: 'p', agent: 'note', profiles, env: { PATH: process.env['PATH'], MARK: 'marked' }, hypervisorVersion: '9.8.7' });
+    expect(summary.outcome).toBe('succeeded');
+    expect(await readFile(join(root, 'ledger'), 'utf8')).toBe('marked\nagent,Work of phase 2.\n');
+    expect((await readCheckpoint(join(root, 'checkpoints/phase_02.toon'))).value).toMatchObject({ agent: { profile: 'note' }, hypervisor_version: '9.8.7' });
+  });
+
   it('writes the kazuba container when the config asks for it', async () => {
     const { root, planDir } = await plan({ id: 1, run: 'true' });
     await runPlan(planDir, { root, runId: 'k', config: { checkpointFormat: 'kazuba' } });

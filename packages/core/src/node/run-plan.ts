@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { asapScheduler, concat, defer, ignoreElements, mergeMap, tap } from 'rxjs';
 import type { Observable } from 'rxjs';
@@ -16,6 +15,7 @@ import { createProcessSupervisor } from './process/process-supervisor.js';
 import { reapOrphans } from './process/reap-orphans.js';
 import { createFileCheckpointStore } from './store/file-checkpoint-store.js';
 import { RunRecorder } from './store/run-record.js';
+import { createRunId, runFolder } from './store/run-folder.js';
 
 /** Options of {@link runPlan}. */
 export interface RunPlanOptions {
@@ -42,8 +42,9 @@ export interface RunPlanOptions {
   /** Needed in interactive mode. */
   readonly approver?: Approver;
   /**
-   * Identifies the run: its folder is `.hypervisor/runs/<runId>`.
-   * @default a time stamp and a random suffix
+   * Identifies the run: its folder is `.hypervisor/runs/<runId>` (any character that is not safe in a folder
+   * name replaced by `_`).
+   * @default a new id from `createRunId`
    */
   readonly runId?: string;
   /** SIGTERM-to-SIGKILL grace when a phase's processes are stopped. */
@@ -52,11 +53,6 @@ export interface RunPlanOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Written into every record. */
   readonly hypervisorVersion?: string;
-}
-
-function newRunId(): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
 /**
@@ -73,8 +69,8 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
     const root = resolve(options.root ?? process.cwd());
     const planDir = typeof plan === 'string' ? resolve(root, plan) : resolve(root, plan.dir ?? '.');
     const config = parseHypervisorConfig(options.config);
-    const runId = options.runId ?? newRunId();
-    const runDir = join(root, '.hypervisor', 'runs', runId);
+    const runId = options.runId ?? createRunId();
+    const runDir = runFolder(root, runId);
     const supervisor = createProcessSupervisor();
     const recorder = config.mode === 'dry_run' ? undefined : new RunRecorder(join(runDir, 'run.toon'));
     const runner = createProcessRunner({

@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A phase of a throw-away plan whose work is a `run:` line. */
+/** A phase of a throw-away plan whose work is a `run:` line (without one, its prompt goes to the agent). */
 export interface ShellPhase {
   readonly id: number;
-  readonly run: string;
+  readonly run?: string;
   readonly dependsOn?: readonly number[];
   readonly validation?: { readonly file: string; readonly text: string };
   readonly extra?: string;
@@ -22,7 +22,7 @@ export async function writeShellPlan(phases: readonly ShellPhase[]): Promise<{ r
       `phase: ${phase.id}`,
       `title: Phase ${phase.id}`,
       `depends_on: [${(phase.dependsOn ?? []).join(', ')}]`,
-      `run: ${JSON.stringify(phase.run)}`,
+      ...(phase.run === undefined ? [] : [`run: ${JSON.stringify(phase.run)}`]),
       ...(phase.validation === undefined ? [] : [`validation_script: validation/${phase.validation.file}`]),
       ...(phase.extra === undefined ? [] : [phase.extra]),
       '---',

@@ -3,10 +3,10 @@ import { CoreError } from '../../core-error.js';
 import type { ProcessSpec } from '../process/process-types.js';
 
 /** The argument that stands for the prompt (the task text, or a `run:` line for the `shell` profile). */
-export const PROMPT_PLACEHOLDER = '{prompt}';
+const PROMPT_PLACEHOLDER = '{prompt}';
 
 /** The argument that stands for the turn limit. */
-export const MAX_TURNS_PLACEHOLDER = '{maxTurns}';
+const MAX_TURNS_PLACEHOLDER = '{maxTurns}';
 
 /** Under `promptVia: 'auto'`, a prompt longer than this many UTF-8 bytes goes on stdin (Linux caps one argument at 128 KiB). */
 export const STDIN_PROMPT_BYTES = 100_000;

@@ -8,6 +8,7 @@ import { CoreError } from '../../core-error.js';
 import type { AttemptRequest, AttemptResult, PhaseRunner, RunnerEvent } from '../../schedule/ports.js';
 import { buildProcessSpec, describeProcessSpec, resolveProfiles } from './agent-profile.js';
 import type { AgentProfile, AgentProfileInput } from './agent-profile.js';
+import { pathSegment, runFolder } from '../store/run-folder.js';
 import type { ProcessLauncher } from './process-launcher.js';
 import { runAttempt, settleOnce } from './run-attempt.js';
 import type { AttemptPlan } from './run-attempt.js';
@@ -112,12 +113,6 @@ function resolveRunnerOptions(options: ProcessRunnerOptions): ResolvedRunnerOpti
   };
 }
 
-// A run id becomes a folder name: nothing in it may climb out of `.hypervisor/runs`.
-function pathSegment(id: string): string {
-  const safe = id.replace(/[^\w.-]/g, '_');
-  return /^\.+$/.test(safe) ? safe.replace(/\./g, '_') : safe;
-}
-
 interface AttemptIdentity {
   readonly runId: string;
   readonly phaseId: number;
@@ -141,7 +136,7 @@ function planProcess(
   };
   const turns = maxTurns ?? resolved.maxTurns;
   const spec = buildProcessSpec(profile, { prompt: task, root: resolved.root, env, ...(turns === undefined ? {} : { maxTurns: turns }) });
-  const runDir = resolved.runDir ?? join(resolved.root, '.hypervisor', 'runs', pathSegment(who.runId));
+  const runDir = resolved.runDir ?? runFolder(resolved.root, who.runId);
   return {
     launcher: resolved.launcher,
     profile,

@@ -15,7 +15,7 @@ import { runValidation } from './validation.js';
 import type { ValidationEvent, ValidationOptions } from './validation.js';
 
 /** How much of each stream is kept for a `claude-json` profile, whose result is one (possibly long) JSON document. */
-export const CLAUDE_JSON_TAIL_CHARS = 1_048_576;
+const CLAUDE_JSON_TAIL_CHARS = 1_048_576;
 
 /** Everything one attempt needs, already resolved. */
 export interface AttemptPlan {

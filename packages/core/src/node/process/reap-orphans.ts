@@ -1,6 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readCheckpoint } from '@kazuba/toon';
+import { runsFolder } from '../store/run-folder.js';
 
 /** What {@link reapOrphans} did. */
 export interface ReapedOrphans {
@@ -56,7 +57,7 @@ async function groupsOfRuns(runIds: ReadonlySet<string>): Promise<Set<number>> {
  * process id can never make an unrelated process a target; elsewhere this finds nothing.
  */
 export async function reapOrphans(root: string): Promise<ReapedOrphans> {
-  const crashedRuns = await crashedRunIds(join(root, '.hypervisor', 'runs'));
+  const crashedRuns = await crashedRunIds(runsFolder(root));
   if (crashedRuns.length === 0) return { crashedRuns, killedGroups: [] };
   const killedGroups: number[] = [];
   for (const group of await groupsOfRuns(new Set(crashedRuns))) {
