@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { deepFreeze } from './deep-freeze.js';
-import { HypervisorV2Error } from './errors.js';
 import { executionModeSchema } from './execution-mode.js';
 import { phaseStatusSchema } from './phase-status.js';
-import { describeIssues, toValidationIssues } from './validation-issues.js';
+import { parseOrThrow } from './validation-issues.js';
 
 const count = z.int().nonnegative();
 
@@ -41,14 +40,5 @@ export type HypervisorState = z.infer<typeof hypervisorStateSchema>;
  * });
  */
 export function parseHypervisorState(input: unknown, source?: string): Readonly<HypervisorState> {
-  const result = hypervisorStateSchema.safeParse(input);
-  if (result.success) return deepFreeze(result.data);
-  const issues = toValidationIssues(result.error);
-  const prefix = source === undefined ? '' : `${source}: `;
-  throw new HypervisorV2Error(
-    'invalid_state',
-    `${prefix}invalid hypervisor state: ${describeIssues(issues)}`,
-    source === undefined ? { issues } : { source, issues },
-    { cause: result.error },
-  );
+  return deepFreeze(parseOrThrow(hypervisorStateSchema, input, 'invalid_state', 'hypervisor state', source));
 }

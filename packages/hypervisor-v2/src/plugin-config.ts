@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { deepFreeze } from './deep-freeze.js';
-import { HypervisorV2Error } from './errors.js';
-import { describeIssues, toValidationIssues } from './validation-issues.js';
+import { parseOrThrow } from './validation-issues.js';
 
 const PLUGIN_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
 
@@ -45,14 +44,5 @@ export type PluginConfigInput = z.input<typeof pluginConfigSchema>;
  * if (config.enabled) register(config.name, config.settings);
  */
 export function parsePluginConfig(input: unknown, source?: string): Readonly<PluginConfig> {
-  const result = pluginConfigSchema.safeParse(input);
-  if (result.success) return deepFreeze(result.data);
-  const issues = toValidationIssues(result.error);
-  const prefix = source === undefined ? '' : `${source}: `;
-  throw new HypervisorV2Error(
-    'invalid_plugin_config',
-    `${prefix}invalid plugin config: ${describeIssues(issues)}`,
-    source === undefined ? { issues } : { source, issues },
-    { cause: result.error },
-  );
+  return deepFreeze(parseOrThrow(pluginConfigSchema, input, 'invalid_plugin_config', 'plugin config', source));
 }

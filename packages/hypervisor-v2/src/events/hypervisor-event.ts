@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { deepFreeze } from '../deep-freeze.js';
-import { HypervisorV2Error } from '../errors.js';
 import { executionModeSchema } from '../execution-mode.js';
 import { hookTypeSchema } from '../hook-type.js';
 import { phaseStatusSchema } from '../phase-status.js';
-import { describeIssues, toValidationIssues } from '../validation-issues.js';
+import { parseOrThrow } from '../validation-issues.js';
 
 const count = z.int().nonnegative();
 const phaseId = z.int().nonnegative();
@@ -163,16 +162,7 @@ export type HypervisorEventOf<T extends HypervisorEventType> = Extract<Hyperviso
  * @throws HypervisorV2Error `invalid_event`, naming every offending field.
  */
 export function parseHypervisorEvent(input: unknown, source?: string): HypervisorEvent {
-  const result = hypervisorEventSchema.safeParse(input);
-  if (result.success) return deepFreeze(result.data);
-  const issues = toValidationIssues(result.error);
-  const prefix = source === undefined ? '' : `${source}: `;
-  throw new HypervisorV2Error(
-    'invalid_event',
-    `${prefix}invalid hypervisor event: ${describeIssues(issues)}`,
-    source === undefined ? { issues } : { source, issues },
-    { cause: result.error },
-  );
+  return deepFreeze(parseOrThrow(hypervisorEventSchema, input, 'invalid_event', 'hypervisor event', source));
 }
 
 /** Turns any thrown value into the {@link EventError} that events carry. */

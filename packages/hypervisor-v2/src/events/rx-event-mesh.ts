@@ -1,11 +1,13 @@
-import { Observable, asapScheduler } from 'rxjs';
-import type { SchedulerLike, Subscriber } from 'rxjs';
-import { HypervisorV2Error } from '../errors.js';
-import type { EventMesh, MeshHandler, MeshMessage, MeshSubscription, PublishOptions, SubscribeOptions } from './event-mesh.js';
+import { asapScheduler } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
+import { isThenable } from '../is-thenable.js';
+import type { EventMesh, MeshHandler, MeshMessage } from './event-mesh.js';
 import { toEventError } from './hypervisor-event.js';
-import type { HypervisorEvent, HypervisorEventOf } from './hypervisor-event.js';
+import type { HypervisorEventOf } from './hypervisor-event.js';
+import { MessageHeap } from './message-heap.js';
+import type { QueuedMessage } from './message-heap.js';
 import { priorityOf } from './priority.js';
-import { assertValidTopic, compileTopicPattern } from './topic-pattern.js';
+import { TopicMesh } from './topic-mesh.js';
 import type { TopicMatcher } from './topic-pattern.js';
 
 /** Which delivery failed in a way that could not be reported on `handler:failed`. */
@@ -86,21 +88,14 @@ interface MeshHost {
   checkDrained(): void;
 }
 
-/** A message with its mesh-wide publish number, which keeps equal priorities in publish order. */
-interface QueuedMessage {
-  readonly message: MeshMessage;
-  readonly order: number;
-}
-
 /** Closing waits for every queue to drain, then calls `finish` to resolve the promise `close()` returned. */
 type MeshState =
   | { readonly phase: 'open' }
   | { readonly phase: 'closing'; readonly finish: () => void }
   | { readonly phase: 'closed' };
 
-class RxEventMesh implements EventMesh, MeshHost {
+class RxEventMesh extends TopicMesh<SubscriberQueue> implements MeshHost {
   readonly #queues = new Set<SubscriberQueue>();
-  readonly #observers = new Set<Subscriber<MeshMessage>>();
   #published = 0;
   #state: MeshState = { phase: 'open' };
   #closing: Promise<void> | undefined;
@@ -108,45 +103,15 @@ class RxEventMesh implements EventMesh, MeshHost {
   constructor(
     readonly scheduler: SchedulerLike,
     private readonly onUnreportedError: (error: unknown, failure: UnreportedFailure) => void,
-  ) {}
-
-  publish(event: HypervisorEvent, options: PublishOptions = {}): void {
-    const topic = options.topic ?? event.type;
-    if (this.#state.phase !== 'open') {
-      const message = `cannot publish ${event.type} to ${topic}: the event mesh is closed`;
-      throw new HypervisorV2Error('mesh_closed', message, { topic });
-    }
-    assertValidTopic(topic);
-    this.#dispatch({ topic, event, priority: options.priority ?? priorityOf(event) });
+  ) {
+    super();
   }
 
-  subscribe(pattern: string, handler: MeshHandler, options: SubscribeOptions = {}): MeshSubscription {
-    const queue = this.#register(compileTopicPattern(pattern), handler, options.name ?? pattern);
-    return {
-      unsubscribe: () => this.#remove(queue),
-      get closed() {
-        return queue.closed;
-      },
-    };
+  protected override get closing(): boolean {
+    return this.#state.phase !== 'open';
   }
 
-  observe(pattern: string): Observable<MeshMessage> {
-    const matches = compileTopicPattern(pattern);
-    return new Observable<MeshMessage>((subscriber) => {
-      const queue = this.#register(matches, (message) => subscriber.next(message), pattern);
-      if (queue.closed) {
-        subscriber.complete();
-        return undefined;
-      }
-      this.#observers.add(subscriber);
-      return () => {
-        this.#observers.delete(subscriber);
-        this.#remove(queue);
-      };
-    });
-  }
-
-  close(): Promise<void> {
+  override close(): Promise<void> {
     if (this.#closing === undefined) {
       // Assigned before draining is checked, so an observer that calls close() as it completes gets this promise.
       this.#closing = new Promise((resolve) => {
@@ -164,7 +129,7 @@ class RxEventMesh implements EventMesh, MeshHost {
       return;
     }
     const event = createHandlerFailedEvent(error, failed, subscriber, this.scheduler.now());
-    this.#dispatch({ topic: 'handler:failed', event, priority: priorityOf(event) });
+    this.dispatch({ topic: 'handler:failed', event, priority: priorityOf(event) });
   }
 
   checkDrained(): void {
@@ -174,23 +139,23 @@ class RxEventMesh implements EventMesh, MeshHost {
     this.#state = { phase: 'closed' };
     for (const queue of this.#queues) queue.close();
     this.#queues.clear();
-    for (const observer of [...this.#observers]) observer.complete();
+    this.completeObservers();
     state.finish();
   }
 
-  #register(matches: TopicMatcher, handler: MeshHandler, name: string): SubscriberQueue {
+  protected override register(matches: TopicMatcher, handler: MeshHandler, name: string): SubscriberQueue {
     const queue = new SubscriberQueue(matches, handler, name, this);
-    if (this.#state.phase === 'open') this.#queues.add(queue);
+    if (!this.closing) this.#queues.add(queue);
     else queue.close();
     return queue;
   }
 
-  #remove(queue: SubscriberQueue): void {
+  protected override remove(queue: SubscriberQueue): void {
     queue.close();
     if (this.#queues.delete(queue)) this.checkDrained();
   }
 
-  #dispatch(message: MeshMessage): void {
+  protected override dispatch(message: MeshMessage): void {
     const queued: QueuedMessage = { message: Object.freeze(message), order: this.#published++ };
     // A snapshot: a synchronous scheduler may run handlers that subscribe or unsubscribe while we iterate.
     for (const queue of [...this.#queues]) if (queue.matches(message.topic)) queue.enqueue(queued);
@@ -276,55 +241,5 @@ class SubscriberQueue {
 
   #continue(): void {
     if (!this.#closed) this.#scheduleNext();
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
-  return typeof (value as { then?: unknown }).then === 'function';
-}
-
-function precedes(a: QueuedMessage, b: QueuedMessage): boolean {
-  const { priority } = a.message;
-  return priority === b.message.priority ? a.order < b.order : priority < b.message.priority;
-}
-
-/** A binary min-heap on (priority, publish order), so publishing into a long backlog stays O(log n). */
-class MessageHeap {
-  #items: QueuedMessage[] = [];
-
-  push(item: QueuedMessage): void {
-    const items = this.#items;
-    let index = items.length;
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      const above = items[parent] as QueuedMessage;
-      if (!precedes(item, above)) break;
-      items[index] = above;
-      index = parent;
-    }
-    items[index] = item;
-  }
-
-  pop(): QueuedMessage | undefined {
-    const items = this.#items;
-    const last = items.pop();
-    if (last === undefined || items.length === 0) return last;
-    const top = items[0] as QueuedMessage;
-    let index = 0;
-    for (let child = 1; child < items.length; child = 2 * index + 1) {
-      const right = items[child + 1];
-      if (right !== undefined && precedes(right, items[child] as QueuedMessage)) child += 1;
-      const candidate = items[child] as QueuedMessage;
-      if (!precedes(candidate, last)) break;
-      items[index] = candidate;
-      index = child;
-    }
-    items[index] = last;
-    return top;
-  }
-
-  clear(): void {
-    this.#items = [];
   }
 }

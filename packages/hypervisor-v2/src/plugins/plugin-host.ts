@@ -5,9 +5,10 @@ import { deepFreeze } from '../deep-freeze.js';
 import { HypervisorV2Error } from '../errors.js';
 import type { HookType } from '../hook-type.js';
 import type { HypervisorState } from '../hypervisor-state.js';
+import { isThenable } from '../is-thenable.js';
 import { parsePluginConfig } from '../plugin-config.js';
 import type { PluginConfig } from '../plugin-config.js';
-import { describeIssues, toValidationIssues } from '../validation-issues.js';
+import { describeIssues, parseOrThrow } from '../validation-issues.js';
 import type { HypervisorPlugin, PluginCallReport, PluginHost } from './plugin.js';
 
 /** How long the host waits for one plugin's hook call unless told otherwise, in milliseconds. */
@@ -56,7 +57,7 @@ interface Registration {
  * Registration validates the config with `parsePluginConfig` (absent: `{ name: plugin.name }`) and, for an
  * enabled plugin only, calls `configure` with it; a disabled plugin is listed but never called, not even to be
  * configured. A `runHook` calls the plugins registered when it starts, passing each the same deeply frozen state.
- * @throws HypervisorV2Error `invalid_plugin_config` when `timeoutMs` is not a positive number of at most 2³¹ − 1.
+ * @throws HypervisorV2Error `invalid_options` when `timeoutMs` is not a positive number of at most 2³¹ − 1.
  * @example
  * const host = createPluginHost({ timeoutMs: 2000 });
  * host.register(auditPlugin, { name: 'audit', settings: { path: 'audit.log' } });
@@ -83,17 +84,8 @@ export function createPluginHost(options: PluginHostOptions = {}): PluginHost {
 }
 
 function resolveOptions(options: PluginHostOptions): ResolvedPluginHostOptions {
-  const result = optionsSchema.safeParse({ timeoutMs: options.timeoutMs });
-  if (!result.success) {
-    const issues = toValidationIssues(result.error);
-    throw new HypervisorV2Error(
-      'invalid_options',
-      `invalid plugin host options: ${describeIssues(issues)}`,
-      { issues },
-      { cause: result.error },
-    );
-  }
-  return { timeoutMs: result.data.timeoutMs, scheduler: options.scheduler ?? asyncScheduler };
+  const { timeoutMs } = parseOrThrow(optionsSchema, { timeoutMs: options.timeoutMs }, 'invalid_options', 'plugin host options');
+  return { timeoutMs, scheduler: options.scheduler ?? asyncScheduler };
 }
 
 /** Validates and configures a plugin, throwing before anything is registered if it cannot be. */
@@ -194,14 +186,6 @@ function callPlugin(
       resolve(report);
     });
   });
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 function timeoutError(plugin: string, hook: HookType, timeoutMs: number): HypervisorV2Error {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { HypervisorV2Error } from '../errors.js';
-import { describeIssues, toValidationIssues } from '../validation-issues.js';
+import { parseOrThrow } from '../validation-issues.js';
 import type { GPUSkillRouter, SkillRoute, SkillTask } from './skill-router.js';
 
 const KEYWORD_WEIGHT = 0.7;
@@ -103,24 +102,11 @@ interface CompiledRule {
  * // → { target: 'test-writer', kind: 'skill', confidence: 1, rule: 'tests' }
  */
 export function createRuleSkillRouter(config: unknown, source?: string): GPUSkillRouter {
-  const parsed = parseConfig(config, source);
+  const parsed = parseOrThrow(skillRouterConfigSchema, config, 'invalid_router_config', 'router config', source);
   const rules = parsed.rules.map(compileRule);
   const { target, kind } = parsed.default;
   const fallback: SkillRoute = Object.freeze({ target, kind, confidence: 0 });
   return Object.freeze({ route: (task: SkillTask) => chooseRoute(rules, task) ?? fallback });
-}
-
-function parseConfig(input: unknown, source: string | undefined): SkillRouterConfig {
-  const result = skillRouterConfigSchema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = toValidationIssues(result.error);
-  const prefix = source === undefined ? '' : `${source}: `;
-  throw new HypervisorV2Error(
-    'invalid_router_config',
-    `${prefix}invalid router config: ${describeIssues(issues)}`,
-    source === undefined ? { issues } : { source, issues },
-    { cause: result.error },
-  );
 }
 
 function regExpProblem(pattern: string): string | undefined {

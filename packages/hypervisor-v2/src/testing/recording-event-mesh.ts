@@ -1,12 +1,9 @@
-import { Observable } from 'rxjs';
-import type { Subscriber } from 'rxjs';
-import { HypervisorV2Error } from '../errors.js';
-import type { EventMesh, MeshHandler, MeshMessage, MeshSubscription, PublishOptions, SubscribeOptions } from '../events/event-mesh.js';
-import type { HypervisorEvent } from '../events/hypervisor-event.js';
+import type { EventMesh, MeshHandler, MeshMessage } from '../events/event-mesh.js';
 import { priorityOf } from '../events/priority.js';
 import { createHandlerFailedEvent } from '../events/rx-event-mesh.js';
-import { assertValidTopic, compileTopicPattern } from '../events/topic-pattern.js';
+import { TopicMesh } from '../events/topic-mesh.js';
 import type { TopicMatcher } from '../events/topic-pattern.js';
+import { isThenable } from '../is-thenable.js';
 
 /** An {@link EventMesh} test double that also shows what was published. */
 export interface RecordingEventMesh extends EventMesh {
@@ -52,10 +49,9 @@ interface Registration {
   closed: boolean;
 }
 
-class RecordingMesh implements RecordingEventMesh {
+class RecordingMesh extends TopicMesh<Registration> implements RecordingEventMesh {
   readonly #published: MeshMessage[] = [];
   readonly #registrations = new Set<Registration>();
-  readonly #observers = new Set<Subscriber<MeshMessage>>();
   readonly #inFlight: Promise<void>[] = [];
   #closing: Promise<void> | undefined;
 
@@ -63,43 +59,11 @@ class RecordingMesh implements RecordingEventMesh {
     return this.#published;
   }
 
-  publish(event: HypervisorEvent, options: PublishOptions = {}): void {
-    const topic = options.topic ?? event.type;
-    if (this.#closing !== undefined) {
-      const message = `cannot publish ${event.type} to ${topic}: the event mesh is closed`;
-      throw new HypervisorV2Error('mesh_closed', message, { topic });
-    }
-    assertValidTopic(topic);
-    this.#deliver({ topic, event, priority: options.priority ?? priorityOf(event) });
+  protected override get closing(): boolean {
+    return this.#closing !== undefined;
   }
 
-  subscribe(pattern: string, handler: MeshHandler, options: SubscribeOptions = {}): MeshSubscription {
-    const registration = this.#register(compileTopicPattern(pattern), handler, options.name ?? pattern);
-    return {
-      unsubscribe: () => this.#remove(registration),
-      get closed() {
-        return registration.closed;
-      },
-    };
-  }
-
-  observe(pattern: string): Observable<MeshMessage> {
-    const matches = compileTopicPattern(pattern);
-    return new Observable<MeshMessage>((subscriber) => {
-      const registration = this.#register(matches, (message) => subscriber.next(message), pattern);
-      if (registration.closed) {
-        subscriber.complete();
-        return undefined;
-      }
-      this.#observers.add(subscriber);
-      return () => {
-        this.#observers.delete(subscriber);
-        this.#remove(registration);
-      };
-    });
-  }
-
-  close(): Promise<void> {
+  override close(): Promise<void> {
     // Draining starts a microtask later, so an observer that calls close() as it completes gets this promise.
     this.#closing ??= Promise.resolve().then(() => this.#drain());
     return this.#closing;
@@ -117,22 +81,22 @@ class RecordingMesh implements RecordingEventMesh {
     }
     for (const registration of this.#registrations) registration.closed = true;
     this.#registrations.clear();
-    for (const observer of [...this.#observers]) observer.complete();
+    this.completeObservers();
     if (failure !== undefined) throw failure.error;
   }
 
-  #register(matches: TopicMatcher, handler: MeshHandler, name: string): Registration {
-    const registration: Registration = { matches, handler, name, closed: this.#closing !== undefined };
+  protected override register(matches: TopicMatcher, handler: MeshHandler, name: string): Registration {
+    const registration: Registration = { matches, handler, name, closed: this.closing };
     if (!registration.closed) this.#registrations.add(registration);
     return registration;
   }
 
-  #remove(registration: Registration): void {
+  protected override remove(registration: Registration): void {
     registration.closed = true;
     this.#registrations.delete(registration);
   }
 
-  #deliver(message: MeshMessage): void {
+  protected override dispatch(message: MeshMessage): void {
     const frozen = Object.freeze(message);
     this.#published.push(frozen);
     // A snapshot, and the closed check, because handlers may subscribe or unsubscribe while we deliver.
@@ -163,11 +127,6 @@ class RecordingMesh implements RecordingEventMesh {
     // Publishing a failure to handle `handler:failed` could loop; a test double makes it loud instead.
     if (failed.event.type === 'handler:failed') throw error;
     const event = createHandlerFailedEvent(error, failed, subscriber, failed.event.timestamp);
-    this.#deliver({ topic: 'handler:failed', event, priority: priorityOf(event) });
+    this.dispatch({ topic: 'handler:failed', event, priority: priorityOf(event) });
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
-  return typeof (value as { then?: unknown }).then === 'function';
 }
