@@ -1,6 +1,6 @@
 import type { Plan } from '../plan/plan.js';
 import type { GroupPolicy } from '../schedule/dispatcher.js';
-import { simulatePlan } from '../schedule/simulate-plan.js';
+import { simulateWithPriority } from '../schedule/simulate-plan.js';
 import { computePathTimes } from './critical-path.js';
 import { createHintEstimator } from './estimator.js';
 import type { Estimate, Estimator } from './estimator.js';
@@ -74,7 +74,7 @@ export function analyzePlan(plan: Plan, options: AnalyzePlanOptions = {}): PlanA
   const times = computePathTimes(plan, order, durations);
   let totalWorkMs = 0;
   for (const ms of durations.values()) totalWorkMs += ms;
-  const simulated = simulatePlan(plan, { workers, durations, groupPolicy });
+  const simulated = simulateWithPriority(plan, { workers, durations, groupPolicy }, times.remainingMs);
   return {
     plan: plan.name,
     workers,

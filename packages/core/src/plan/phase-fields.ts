@@ -28,7 +28,7 @@ export const phaseFrontMatterSchema = z.looseObject({
 });
 
 /** Fields real plans carry about the plan as a whole; known, shown, and not reported as unknown. */
-export const INFORMATIONAL_FIELDS: readonly string[] = ['plan', 'version', 'context_budget', 'type'];
+const INFORMATIONAL_FIELDS: readonly string[] = ['plan', 'version', 'context_budget', 'type'];
 
 /** Every front matter field the hypervisor knows. */
 export const KNOWN_FIELDS: ReadonlySet<string> = new Set([...Object.keys(phaseFrontMatterSchema.shape), ...INFORMATIONAL_FIELDS]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { CoreError, isCoreError } from '../core-error.js';
 import { PLAN_ERROR_CODES, PlanError, formatProblem, isPlanError } from './plan-error.js';
 import type { PlanProblem } from './plan-error.js';
 
@@ -52,6 +53,15 @@ describe('PlanError', () => {
     expect(Object.isFrozen(error.problems)).toBe(true);
     expect(Object.isFrozen(error.problems[0])).toBe(true);
     expect(error.problems[0]).not.toBe(yaml);
+  });
+
+  it('is the package base error, with the plan it names as context', () => {
+    const error = new PlanError([yaml, cycle], { plan: 'plans/v2' });
+
+    expect(error).toBeInstanceOf(CoreError);
+    expect(isCoreError(error)).toBe(true);
+    expect(error.context).toEqual({ plan: 'plans/v2' });
+    expect(new PlanError([yaml]).context).toEqual({});
   });
 
   it('refuses to be built without a problem', () => {

@@ -1,3 +1,5 @@
+import { CoreError } from '../core-error.js';
+
 /** Every way a plan can be wrong; the `code` of a {@link PlanError}. */
 export const PLAN_ERROR_CODES = [
   'unreadable_plan',
@@ -40,9 +42,10 @@ export function formatProblem(problem: PlanProblem): string {
  * Why a plan cannot be used. A plan with one problem gets that problem's code; with several, the code is
  * `invalid_plan` and `problems` lists each of them (the message gives the first few).
  */
-export class PlanError extends Error {
+export class PlanError extends CoreError {
   override readonly name = 'PlanError';
-  readonly code: PlanErrorCode;
+  // Narrows the inherited field; `declare` so that no class field resets what the base constructor set.
+  declare readonly code: PlanErrorCode;
   readonly problems: readonly PlanProblem[];
   readonly [BRAND] = true;
 
@@ -52,8 +55,8 @@ export class PlanError extends Error {
     const shown = problems.slice(0, 3).map(formatProblem).join('; ');
     const more = problems.length > 3 ? `; and ${problems.length - 3} more` : '';
     const prefix = problems.length === 1 ? '' : `${problems.length} problems${options?.plan === undefined ? '' : ` in ${options.plan}`}: `;
-    super(`${prefix}${shown}${more}`, options);
-    this.code = problems.length === 1 ? first.code : 'invalid_plan';
+    const code = problems.length === 1 ? first.code : 'invalid_plan';
+    super(code, `${prefix}${shown}${more}`, options?.plan === undefined ? {} : { plan: options.plan }, options);
     this.problems = Object.freeze(problems.map((problem) => Object.freeze({ ...problem })));
   }
 

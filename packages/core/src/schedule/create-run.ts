@@ -1,5 +1,4 @@
-import { Observable, VirtualTimeScheduler, asapScheduler, filter, lastValueFrom, map, timer } from 'rxjs';
-import type { SchedulerLike } from 'rxjs';
+import { Observable, VirtualTimeScheduler, asapScheduler, filter, lastValueFrom, map } from 'rxjs';
 import type { HypervisorEvent, RunSummary } from '@kazuba/hypervisor-v2';
 import { CoreError } from '../core-error.js';
 import { computePathTimes } from '../graph/critical-path.js';
@@ -8,17 +7,10 @@ import { topologicalOrder } from '../graph/topology.js';
 import type { Plan } from '../plan/plan.js';
 import { parseHypervisorConfig } from './config.js';
 import type { HypervisorConfigInput } from './config.js';
-import type { PhaseRunner, RunPorts } from './ports.js';
+import type { RunPorts } from './ports.js';
 import { readResumeDecisions } from './resume-decisions.js';
 import { RunEngine } from './run-engine.js';
-
-/** A runner that "runs" each phase for its estimated duration on the given clock: what a dry run executes. */
-function simulatedRunner(durations: ReadonlyMap<number, number>, scheduler: SchedulerLike): PhaseRunner {
-  return {
-    run: (request) =>
-      timer(durations.get(request.phase.id) ?? 0, scheduler).pipe(map(() => ({ type: 'result' as const, result: { outcome: 'succeeded' as const } }))),
-  };
-}
+import { simulatedRunner } from './simulate-plan.js';
 
 /**
  * Runs a plan: an Observable of lifecycle events that starts the run when subscribed and completes after

@@ -58,8 +58,7 @@ export class Dispatcher {
     const key = this.keyOf(phaseId);
     let heap = this.heaps.get(key);
     if (heap === undefined) {
-      const priority = this.options.priorityOf;
-      heap = new BinaryHeap<number>((a, b) => priority(a) > priority(b) || (priority(a) === priority(b) && a < b));
+      heap = new BinaryHeap<number>((a, b) => this.goesFirst(a, b));
       this.heaps.set(key, heap);
     }
     heap.push(phaseId);
@@ -104,14 +103,19 @@ export class Dispatcher {
     return group === SOLO ? undefined : this.heaps.get(group as string);
   }
 
-  private bestHeap(): BinaryHeap<number> | undefined {
+  /** The scheduling rule: the longer remaining critical path first, then the smaller id. */
+  private goesFirst(a: number, b: number): boolean {
     const priority = this.options.priorityOf;
+    return priority(a) > priority(b) || (priority(a) === priority(b) && a < b);
+  }
+
+  private bestHeap(): BinaryHeap<number> | undefined {
     let best: BinaryHeap<number> | undefined;
     for (const heap of this.heaps.values()) {
       const head = heap.peek();
       const bestHead = best?.peek();
       if (head === undefined) continue;
-      if (bestHead === undefined || priority(head) > priority(bestHead) || (priority(head) === priority(bestHead) && head < bestHead)) best = heap;
+      if (bestHead === undefined || this.goesFirst(head, bestHead)) best = heap;
     }
     return best;
   }

@@ -423,8 +423,8 @@ export class RunEngine {
     this.mode = 'sequential';
     this.dispatcher.setWorkers(1);
     this.breaker.arm(ARMED_THRESHOLD);
-    const minutes = this.setup.config.stallWindowMs;
-    this.emit({ type: 'mode:fell-back', from: 'parallel', to: 'sequential', reason: `no phase finished for ${minutes} ms` });
+    const windowMs = this.setup.config.stallWindowMs;
+    this.emit({ type: 'mode:fell-back', from: 'parallel', to: 'sequential', reason: `no phase finished for ${windowMs} ms` });
   }
 
   private snapshot(phaseId: number | null): HypervisorState {

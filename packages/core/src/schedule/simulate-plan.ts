@@ -1,4 +1,5 @@
 import { VirtualTimeScheduler, map, timer } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import type { HypervisorEvent } from '@kazuba/hypervisor-v2';
 import { BinaryHeap } from '../graph/binary-heap.js';
 import { computePathTimes } from '../graph/critical-path.js';
@@ -47,29 +48,39 @@ export interface SimulatePlanOptions {
  * const { makespanMs } = simulatePlan(plan, { workers: 4, durations });
  */
 export function simulatePlan(plan: Plan, options: SimulatePlanOptions): SimulatedSchedule {
+  return simulateWithPriority(plan, options, computePathTimes(plan, topologicalOrder(plan), options.durations).remainingMs);
+}
+
+/** {@link simulatePlan} for a caller that already holds each phase's remaining critical path (`analyzePlan`). */
+export function simulateWithPriority(plan: Plan, options: SimulatePlanOptions, priority: ReadonlyMap<number, number>): SimulatedSchedule {
   for (const phase of plan.phases) {
     const ms = options.durations.get(phase.id) ?? 0;
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`duration of phase ${phase.id} must be a finite number ≥ 0, got ${ms}`);
   }
   if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError(`workers must be a positive integer, got ${options.workers}`);
-  return replay(playEngine(plan, options), options.workers);
+  return replay(playEngine(plan, options, priority), options.workers);
 }
 
-function playEngine(plan: Plan, options: SimulatePlanOptions): HypervisorEvent[] {
-  const scheduler = new VirtualTimeScheduler();
-  const runner: PhaseRunner = {
-    run: (request) => timer(options.durations.get(request.phase.id) ?? 0, scheduler).pipe(map(() => ({ type: 'result' as const, result: { outcome: 'succeeded' as const } }))),
+/** A runner that "runs" each phase for its duration on the given clock and succeeds: what a dry run executes. */
+export function simulatedRunner(durations: ReadonlyMap<number, number>, scheduler: SchedulerLike): PhaseRunner {
+  return {
+    run: (request) =>
+      timer(durations.get(request.phase.id) ?? 0, scheduler).pipe(map(() => ({ type: 'result' as const, result: { outcome: 'succeeded' as const } }))),
   };
+}
+
+function playEngine(plan: Plan, options: SimulatePlanOptions, priority: ReadonlyMap<number, number>): HypervisorEvent[] {
+  const scheduler = new VirtualTimeScheduler();
   const config = parseHypervisorConfig({ mode: 'dry_run', maxWorkers: options.workers, groupPolicy: options.groupPolicy ?? 'strict', breaker: { threshold: 0 } });
   const events: HypervisorEvent[] = [];
   const engine = new RunEngine({
     plan,
     config,
-    ports: { runner },
+    ports: { runner: simulatedRunner(options.durations, scheduler) },
     scheduler,
     runId: 'simulation',
     resume: new Map(),
-    priority: computePathTimes(plan, topologicalOrder(plan), options.durations).remainingMs,
+    priority,
     dryRun: true,
     emit: (event) => events.push(event),
     complete: () => undefined,
