@@ -23,6 +23,10 @@ const agentOutcomeSchema = z.strictObject({
   turns: count.optional(),
   cost_usd: z.number().nonnegative().optional(),
   session_id: z.string().optional(),
+  /** The model the attempt asked for. */
+  model: z.string().optional(),
+  /** The tools the agent was refused. */
+  permission_denials: z.array(z.string()).optional(),
 });
 
 /** The outcome of the phase's validation script. */

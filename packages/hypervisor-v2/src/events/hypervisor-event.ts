@@ -51,6 +51,8 @@ export const runSummarySchema = z.strictObject({
   durationMs: milliseconds,
   countsByStatus: z.record(phaseStatusSchema, count),
   phases: z.array(phaseResultSchema),
+  /** The answer no retry could fix (not logged in, a missing agent CLI …) that stopped the run, and its phase. */
+  fatal: z.strictObject({ phaseId, error: eventErrorSchema }).optional(),
 });
 
 /** What a run did. */
@@ -108,6 +110,8 @@ export const hypervisorEventSchema = z.discriminatedUnion('type', [
     reason: z.string().optional(),
     error: eventErrorSchema.optional(),
     ...agentReport,
+    /** The tools the agent was refused during the phase's last attempt. */
+    permissionDenials: z.array(z.string()).optional(),
   }),
   z.strictObject({ ...base, type: z.literal('breaker:opened'), consecutiveFailures: count, cooldownMs: milliseconds }),
   z.strictObject({ ...base, type: z.literal('breaker:half-opened') }),
