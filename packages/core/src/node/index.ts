@@ -1,5 +1,9 @@
-export { BUILTIN_PROFILES, agentProfileSchema, buildProcessSpec, resolveProfiles } from './agents/agent-profile.js';
-export type { AgentInvocation, AgentProfile, AgentProfileInput } from './agents/agent-profile.js';
+export { AGENT_KINDS, BUILTIN_PROFILES, PERMISSION_MODES, agentProfileSchema, resolveProfiles } from './agents/agent-profile.js';
+export type { AgentKind, AgentProfile, AgentProfileInput, OutputRule } from './agents/agent-profile.js';
+export { buildProcessSpec, describeProcessSpec } from './agents/agent-args.js';
+export type { AgentInvocation } from './agents/agent-args.js';
+export { checkPhaseAgents, phaseAgentOf } from './agents/phase-agent.js';
+export type { AgentChoice, PhaseAgent, PhaseAgentNote } from './agents/phase-agent.js';
 export type { ProcessLauncher } from './agents/process-launcher.js';
 export { createProcessRunner } from './agents/process-runner.js';
 export type { ProcessRunner, ProcessRunnerOptions } from './agents/process-runner.js';
@@ -13,3 +17,7 @@ export type { FileCheckpointStoreOptions } from './store/file-checkpoint-store.j
 export { createRunId, runFolder } from './store/run-folder.js';
 export { RunRecorder } from './store/run-record.js';
 export type { RunRecord } from './store/run-record.js';
+export { CONFIG_FILE_NAMES, parseProjectConfig, projectConfigSchema } from './config/project-config.js';
+export type { ConfigPath, ProjectConfig } from './config/project-config.js';
+export { loadProjectConfig } from './config/load-project-config.js';
+export type { LoadProjectConfigOptions, LoadedProjectConfig } from './config/load-project-config.js';

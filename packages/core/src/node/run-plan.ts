@@ -10,6 +10,9 @@ import type { HypervisorConfigInput } from '../schedule/config.js';
 import { collectRunSummary, createRun } from '../schedule/create-run.js';
 import type { Approver } from '../schedule/ports.js';
 import type { AgentProfileInput } from './agents/agent-profile.js';
+import { CoreError } from '../core-error.js';
+import { checkPhaseAgents } from './agents/phase-agent.js';
+import type { AgentChoice } from './agents/phase-agent.js';
 import { createProcessRunner } from './agents/process-runner.js';
 import { createProcessSupervisor } from './process/process-supervisor.js';
 import { reapOrphans } from './process/reap-orphans.js';
@@ -31,8 +34,16 @@ export interface RunPlanOptions {
    * @default 'claude'
    */
   readonly agent?: string;
-  /** Agent profiles added to, or replacing, the built-in ones. */
+  /** Agent profiles added to, overriding, extending or replacing the built-in ones (see `agentProfileSchema`). */
   readonly profiles?: readonly AgentProfileInput[];
+  /** The turn limit of phases that set no `max_turns`, over each profile's own. */
+  readonly maxTurns?: number;
+  /**
+   * What an agent success becomes when the agent was denied an edit tool (claude's `permission_denials`): the
+   * phase ends `partial`, or the attempt fails (`permission_denied`) and is retried.
+   * @default 'partial'
+   */
+  readonly deniedEdits?: 'partial' | 'failed';
   /** Aborting it cancels the run gracefully: processes stopped, records written, then the summary. */
   readonly signal?: AbortSignal;
   /** Where durations come from (e.g. the bridge's history); the plan's hints by default. */
@@ -55,6 +66,14 @@ export interface RunPlanOptions {
   readonly hypervisorVersion?: string;
 }
 
+function requireRunnableAgents(plan: Plan, choice: AgentChoice): void {
+  const errors = checkPhaseAgents(plan, choice).filter((note) => note.severity === 'error');
+  const [first] = errors;
+  if (first === undefined) return;
+  const more = errors.length === 1 ? '' : ` (and ${errors.length - 1} more)`;
+  throw new CoreError('invalid_config', `${first.message}${more}`, { phaseIds: errors.map((note) => note.phaseId) });
+}
+
 /**
  * Runs a plan on this machine, as an Observable of lifecycle events: loads and validates the plan folder (or
  * takes a plan already loaded, e.g. cut down to some phases; its validation scripts resolve against `plan.dir`),
@@ -62,7 +81,8 @@ export interface RunPlanOptions {
  * `.hypervisor/runs/<run-id>/`), validates them, writes each phase's checkpoint and the run record, and
  * resumes from earlier checkpoints. It completes only once no process of the run is left and every record is
  * written. Unsubscribing stops everything at once.
- * @throws (errors the Observable with) PlanError for a bad plan, CoreError `invalid_config` for bad options.
+ * @throws (errors the Observable with) PlanError for a bad plan, CoreError `invalid_config` for bad options, an
+ *   unknown agent profile, or a phase whose agent settings its agent cannot take (see `checkPhaseAgents`).
  */
 export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {}): Observable<HypervisorEvent> {
   return defer(() => {
@@ -82,6 +102,8 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
       ...(options.profiles === undefined ? {} : { profiles: options.profiles }),
       ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
       ...(options.env === undefined ? {} : { env: options.env }),
+      ...(options.maxTurns === undefined ? {} : { maxTurns: options.maxTurns }),
+      ...(options.deniedEdits === undefined ? {} : { deniedEdits: options.deniedEdits }),
     });
     const store = createFileCheckpointStore({ root, format: config.checkpointFormat });
     const settle = defer(async () => {
@@ -91,7 +113,9 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
     // A run that finds the processes of a crashed earlier run still alive ends them before starting its own.
     const plan$ = defer(async () => {
       if (config.mode !== 'dry_run') await reapOrphans(root);
-      return typeof plan === 'string' ? loadPlan(planDir) : plan;
+      const loaded = typeof plan === 'string' ? await loadPlan(planDir) : plan;
+      requireRunnableAgents(loaded, runner.agents);
+      return loaded;
     });
     const run$ = plan$.pipe(
       mergeMap((loaded) =>

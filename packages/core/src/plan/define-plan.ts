@@ -18,6 +18,9 @@ export const phaseDefinitionSchema = z.strictObject({
   checkpoint: z.string().min(1).optional(),
   prompt: z.string().default(''),
   maxTurns: z.int().positive().optional(),
+  agent: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  allowedTools: z.array(z.string().min(1)).optional(),
   canSkip: z.boolean().default(false),
   run: z.string().min(1).optional(),
   estimates: z

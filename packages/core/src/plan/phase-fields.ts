@@ -23,6 +23,9 @@ export const phaseFrontMatterSchema = z.looseObject({
   cross_refs: z.array(z.strictObject({ file: text, relation: text })).default([]),
   run: text.min(1).optional(),
   max_turns: z.int().positive().optional(),
+  agent: text.min(1).optional(),
+  model: text.min(1).optional(),
+  allowed_tools: z.array(text.min(1)).optional(),
   can_skip: z.boolean().default(false),
   memory_mb: z.number().positive().optional(),
 });

@@ -44,6 +44,9 @@ function toPhase(fields: FrontMatter, body: string, file: string, hash: string):
     ...definedOnly({
       validationScript: fields.validation_script,
       maxTurns: fields.max_turns,
+      agent: fields.agent,
+      model: fields.model,
+      allowedTools: fields.allowed_tools,
       run: fields.run,
       memoryMb: fields.memory_mb,
       recoveryPlan: fields.recovery_plan,

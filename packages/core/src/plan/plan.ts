@@ -26,7 +26,14 @@ export interface Phase {
   readonly checkpoint: string;
   /** The markdown body: what the agent is asked to do. */
   readonly prompt: string;
+  /** The agent's turn limit for this phase; wins over the profile's. */
   readonly maxTurns?: number;
+  /** The agent profile that runs this phase; wins over the run's default agent. */
+  readonly agent?: string;
+  /** The model for this phase; wins over the profile's. */
+  readonly model?: string;
+  /** Tools the agent may use without asking in this phase; replaces the profile's list. */
+  readonly allowedTools?: readonly string[];
   /** When it fails or is skipped, the run does not fail because of it. */
   readonly canSkip: boolean;
   /** A command line for plans that need no agent. */

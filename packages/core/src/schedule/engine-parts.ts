@@ -22,6 +22,7 @@ export function finishedEvent(phase: Phase, run: PhaseRun): Unstamped {
     ...(agent?.turns === undefined ? {} : { turns: agent.turns }),
     ...(agent?.costUsd === undefined ? {} : { costUsd: agent.costUsd }),
     ...(agent?.sessionId === undefined ? {} : { sessionId: agent.sessionId }),
+    ...(agent?.permissionDenials === undefined ? {} : { permissionDenials: [...agent.permissionDenials] }),
   };
 }
 

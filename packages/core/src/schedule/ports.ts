@@ -26,6 +26,10 @@ export interface AgentReport {
   readonly turns?: number;
   readonly costUsd?: number;
   readonly sessionId?: string;
+  /** The model the attempt asked for, where a profile or the phase named one. */
+  readonly model?: string;
+  /** The tools the agent was refused (claude's `permission_denials`), each once. */
+  readonly permissionDenials?: readonly string[];
 }
 
 /** The outcome of the phase's validation script. */
@@ -46,6 +50,8 @@ export type AttemptResult =
       readonly validation?: ValidationReport;
       /** What the validation script wrote at the checkpoint path during the attempt, kept in the record. */
       readonly scriptCheckpoint?: unknown;
+      /** Why the work was done only in part (e.g. the agent was denied edits): the phase then ends `partial`. */
+      readonly partialReason?: string;
     }
   | { readonly outcome: 'failed'; readonly error: EventError; readonly agent?: AgentReport; readonly validation?: ValidationReport }
   | {
@@ -54,6 +60,15 @@ export type AttemptResult =
       /** When the limit resets (epoch ms), when the agent said so. */
       readonly resetAt?: number;
       readonly message: string;
+      readonly agent?: AgentReport;
+    }
+  | {
+      /**
+       * An answer no retry can fix (not logged in, a refused key, an unknown model, a missing CLI): the phase fails
+       * without spending a retry or counting for the breaker, and the run stops at once. The message says what to do.
+       */
+      readonly outcome: 'fatal';
+      readonly error: EventError;
       readonly agent?: AgentReport;
     };
 

@@ -54,6 +54,13 @@ describe('buildPhaseRecord', () => {
     expect(parsePhaseCheckpoint(record)).toEqual(record);
   });
 
+  it('records the model asked for and the tools the agent was denied, in a record the checkpoint schema accepts', () => {
+    const agent = { profile: 'claude', exitCode: 0, turns: 4, costUsd: 0.5, sessionId: 's-1', model: 'opus', permissionDenials: ['Write', 'Bash'] };
+    const record = buildPhaseRecord(parser, runOf({ status: 'partial', agent }), 'partial', context);
+    expect(record.agent).toEqual({ profile: 'claude', exit_code: 0, turns: 4, cost_usd: 0.5, session_id: 's-1', model: 'opus', permission_denials: ['Write', 'Bash'] });
+    expect(parsePhaseCheckpoint(record)).toEqual(record);
+  });
+
   it("names an error without a code by its name, and leaves an earlier attempt's error out of a success", () => {
     const error = { name: 'TypeError', message: 'x is undefined' };
     expect(buildPhaseRecord(parser, runOf({ error }), 'cancelled', context).error).toEqual({ code: 'TypeError', message: 'x is undefined' });
@@ -86,7 +93,7 @@ describe('buildSummary', () => {
     ]);
 
   it('succeeds when every phase succeeded, satisfies its dependents, or may be skipped', () => {
-    const summary = buildSummary(plan, runs({ status: 'failed', satisfies: false }, { status: 'skipped', satisfies: true, attempts: 0, reason: 'already complete' }), false, 99);
+    const summary = buildSummary(plan, runs({ status: 'failed', satisfies: false }, { status: 'skipped', satisfies: true, attempts: 0, reason: 'already complete' }), { cancelled: false, durationMs: 99 });
     expect(summary.outcome).toBe('succeeded');
     expect(summary.durationMs).toBe(99);
     expect(summary.phases).toEqual([
@@ -98,7 +105,7 @@ describe('buildSummary', () => {
 
   it('fails when a phase that may not be skipped did not succeed, and is cancelled when the run was', () => {
     const failing = runs({}, { status: 'partial', satisfies: false });
-    expect(buildSummary(plan, failing, false, 1).outcome).toBe('failed');
-    expect(buildSummary(plan, failing, true, 1).outcome).toBe('cancelled');
+    expect(buildSummary(plan, failing, { cancelled: false, durationMs: 1 }).outcome).toBe('failed');
+    expect(buildSummary(plan, failing, { cancelled: true, durationMs: 1 }).outcome).toBe('cancelled');
   });
 });

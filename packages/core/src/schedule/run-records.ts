@@ -1,4 +1,4 @@
-import type { PhaseResult, PhaseStatus, RunSummary } from '@kazuba/hypervisor-v2';
+import type { EventError, PhaseResult, PhaseStatus, RunSummary } from '@kazuba/hypervisor-v2';
 import { PHASE_STATUSES } from '@kazuba/hypervisor-v2';
 import type { PhaseCheckpoint } from '@kazuba/toon';
 import { PHASE_CHECKPOINT_KIND } from '@kazuba/toon';
@@ -49,6 +49,8 @@ function agentOf(agent: NonNullable<PhaseRun['agent']>): NonNullable<PhaseCheckp
     ...(agent.turns === undefined ? {} : { turns: agent.turns }),
     ...(agent.costUsd === undefined ? {} : { cost_usd: agent.costUsd }),
     ...(agent.sessionId === undefined ? {} : { session_id: agent.sessionId }),
+    ...(agent.model === undefined ? {} : { model: agent.model }),
+    ...(agent.permissionDenials === undefined ? {} : { permission_denials: [...agent.permissionDenials] }),
   };
 }
 
@@ -59,8 +61,17 @@ export function countStatuses(runs: Iterable<PhaseRun>): Record<PhaseStatus, num
   return counts;
 }
 
+/** How a run ended, besides its phases. */
+export interface RunEnding {
+  readonly cancelled: boolean;
+  readonly durationMs: number;
+  /** The fatal answer that stopped the run. */
+  readonly fatal?: { readonly phaseId: number; readonly error: EventError };
+}
+
 /** What the run did: `succeeded` when every phase succeeded, was already complete, or may be skipped. */
-export function buildSummary(plan: Plan, runs: ReadonlyMap<number, PhaseRun>, cancelled: boolean, durationMs: number): RunSummary {
+export function buildSummary(plan: Plan, runs: ReadonlyMap<number, PhaseRun>, ending: RunEnding): RunSummary {
+  const { cancelled, durationMs, fatal } = ending;
   const phases: PhaseResult[] = plan.phases.map((phase) => {
     const run = runs.get(phase.id) as PhaseRun;
     const status = run.status as FinishedStatus;
@@ -71,5 +82,11 @@ export function buildSummary(plan: Plan, runs: ReadonlyMap<number, PhaseRun>, ca
     const run = runs.get(phase.id) as PhaseRun;
     return run.status === 'success' || run.satisfies || phase.canSkip;
   });
-  return { outcome: cancelled ? 'cancelled' : fine ? 'succeeded' : 'failed', durationMs, countsByStatus: countStatuses(runs.values()), phases };
+  return {
+    outcome: cancelled ? 'cancelled' : fine && fatal === undefined ? 'succeeded' : 'failed',
+    durationMs,
+    countsByStatus: countStatuses(runs.values()),
+    phases,
+    ...(fatal === undefined ? {} : { fatal: { phaseId: fatal.phaseId, error: fatal.error } }),
+  };
 }

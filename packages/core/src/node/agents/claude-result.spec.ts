@@ -39,7 +39,7 @@ describe('parseClaudeResult', () => {
       { exitCode: 1, stdout: json({ subtype: 'success', is_error: true, result: 'The tool failed' }) },
       {
         outcome: 'failed',
-        error: { name: 'AgentError', code: 'agent_error', message: 'claude reported success: The tool failed' },
+        error: { name: 'AgentError', code: 'agent_error', message: 'claude answered with an error: The tool failed' },
         agent: { ...report, exitCode: 1, isError: true, subtype: 'success' },
       },
     ],

@@ -99,8 +99,16 @@ function rateLimited(text: string, agent: AgentReport): ReportedResult {
   return { outcome: 'rate_limited', message: tailOf(text, MESSAGE_TAIL_CHARS), agent, ...(resetAt === undefined ? {} : { resetAt }) };
 }
 
+/** The tools named in the result's `permission_denials`, each once, in the order they were first denied. */
+function deniedTools(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  const names = (value as unknown[]).map((denial) => (isFields(denial) ? denial['tool_name'] : undefined));
+  return [...new Set(names.filter((name): name is string => typeof name === 'string' && name !== ''))];
+}
+
 function reportOf(document: Fields, exit: AgentExit): AgentReport {
   const { is_error: isError, subtype, num_turns: turns, total_cost_usd: costUsd, session_id: sessionId } = document;
+  const denied = deniedTools(document['permission_denials']);
   return {
     profile: exit.profile,
     exitCode: exit.exitCode,
@@ -109,6 +117,7 @@ function reportOf(document: Fields, exit: AgentExit): AgentReport {
     ...(Number.isInteger(turns) && (turns as number) >= 0 ? { turns: turns as number } : {}),
     ...(typeof costUsd === 'number' && Number.isFinite(costUsd) && costUsd >= 0 ? { costUsd } : {}),
     ...(typeof sessionId === 'string' ? { sessionId } : {}),
+    ...(denied.length === 0 ? {} : { permissionDenials: denied }),
   };
 }
 
@@ -120,7 +129,9 @@ function classifyDocument(document: Fields, exit: AgentExit): ReportedResult {
   if (failed) {
     const subtype = agent.subtype ?? 'error';
     const code = subtype === 'success' || subtype === 'error' ? 'agent_error' : subtype.replace(/^error_/, '');
-    const message = `${exit.profile} reported ${subtype}${text === '' ? '' : `: ${tailOf(text, MESSAGE_TAIL_CHARS)}`}`;
+    // `subtype: success` with `is_error: true` is an error all the same: never call it a success.
+    const what = subtype === 'success' ? 'answered with an error' : `reported ${subtype}`;
+    const message = `${exit.profile} ${what}${text === '' ? '' : `: ${tailOf(text, MESSAGE_TAIL_CHARS)}`}`;
     return { outcome: 'failed', error: { name: 'AgentError', code, message }, agent };
   }
   if (exit.exitCode !== 0 || exit.stopped) return exitFailure(exit, agent);
@@ -129,7 +140,7 @@ function classifyDocument(document: Fields, exit: AgentExit): ReportedResult {
 
 /**
  * The `claude-json` result rule: reads the final JSON result of `claude -p --output-format json`.
- * - `is_error: false` and exit 0: succeeded, with turns, cost and session id in the agent report;
+ * - `is_error: false` and exit 0: succeeded, with turns, cost, session id and the denied tools in the agent report;
  * - `is_error: true` (or an `error_*` subtype): failed with the subtype as code (`error_max_turns` → `max_turns`);
  * - a usage or rate-limit answer: rate_limited, with `resetAt` when the text says when;
  * - no JSON result: rate_limited when stderr or stdout says so, failed `exit_<n>`/`signal_<SIG>` with the end

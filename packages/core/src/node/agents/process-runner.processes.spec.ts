@@ -9,7 +9,7 @@ import type { PhaseDefinition } from '../../plan/define-plan.js';
 import type { Phase } from '../../plan/plan.js';
 import type { AttemptResult, RunnerEvent } from '../../schedule/ports.js';
 import { createProcessSupervisor } from '../process/process-supervisor.js';
-import { STDIN_PROMPT_BYTES } from './agent-profile.js';
+import { STDIN_PROMPT_BYTES } from './agent-args.js';
 import { createProcessRunner } from './process-runner.js';
 import type { ProcessRunner, ProcessRunnerOptions } from './process-runner.js';
 
@@ -62,7 +62,7 @@ describe('createProcessRunner with real processes', () => {
       agent: { profile: 'claude', exitCode: 0, isError: false, subtype: 'success', turns: 3, costUsd: 0.0123, sessionId: 'session-42' },
     });
     const seen = await recorded();
-    expect(seen.argv).toEqual(['-p', prompt, '--output-format', 'json', '--max-turns', '7']);
+    expect(seen.argv).toEqual(['-p', prompt, '--output-format', 'json', '--max-turns', '7', '--permission-mode', 'acceptEdits']);
     expect(seen.stdin).toBe('');
     expect(seen.cwd).toBe(root);
     expect(seen.env).toEqual({ HYPERVISOR_RUN_ID: 'real', HYPERVISOR_PHASE_ID: '7', HYPERVISOR_ATTEMPT: '1', HYPERVISOR_ROOT: root });
@@ -74,12 +74,12 @@ describe('createProcessRunner with real processes', () => {
     const prompt = `mode:success ${'z'.repeat(STDIN_PROMPT_BYTES)}`;
     expect((await attempt(phaseOf({ prompt }))).result.outcome).toBe('succeeded');
     const seen = await recorded();
-    expect(seen.argv).toEqual(['-p', '--output-format', 'json', '--max-turns', '50']);
+    expect(seen.argv).toEqual(['-p', '--output-format', 'json', '--max-turns', '50', '--permission-mode', 'acceptEdits']);
     expect(seen.stdin).toBe(prompt);
   });
 
   it.each<[string, Partial<AttemptResult>]>([
-    ['is_error', { outcome: 'failed', error: { name: 'AgentError', code: 'agent_error', message: 'claude reported success: The tool failed' } }],
+    ['is_error', { outcome: 'failed', error: { name: 'AgentError', code: 'agent_error', message: 'claude answered with an error: The tool failed' } }],
     ['max_turns', { outcome: 'failed', error: { name: 'AgentError', code: 'max_turns', message: 'claude reported error_max_turns' } }],
     ['rate_limit', { outcome: 'rate_limited', resetAt: 1_750_708_800_000, message: 'Claude AI usage limit reached|1750708800' }],
     ['verbose', { outcome: 'succeeded' }],
@@ -127,10 +127,12 @@ describe('createProcessRunner with real processes', () => {
     expect(supervisor.live).toBe(0);
   });
 
-  it('fails to launch a command that does not exist', async () => {
-    const profiles = [{ name: 'claude', command: join(root, 'missing-claude'), args: ['-p', '{prompt}'], result: 'claude-json' as const }];
-    const { result } = await attempt(phaseOf({}), { profiles });
-    expect(result).toMatchObject({ outcome: 'failed', error: { code: 'launch_failed', message: expect.stringContaining('missing-claude') } });
+  it('ends the attempt as fatal when the agent command does not exist, and says how to install it', async () => {
+    const { result } = await attempt(phaseOf({}), { profiles: [{ name: 'claude', command: join(root, 'missing-claude') }] });
+    expect(result).toMatchObject({ outcome: 'fatal', error: { code: 'agent_not_found' } });
+    const message = result.outcome === 'fatal' ? result.error.message : '';
+    expect(message).toContain('missing-claude is not on PATH');
+    expect(message).toContain('npm install -g @anthropic-ai/claude-code');
   });
 });
 

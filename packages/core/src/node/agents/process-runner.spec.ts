@@ -73,12 +73,12 @@ describe('createProcessRunner', () => {
     const [call] = launcher.calls;
     expect(call?.spec).toEqual({
       command: 'claude',
-      args: ['-p', 'Build the feature', '--output-format', 'json', '--max-turns', '50'],
+      args: ['-p', 'Build the feature', '--output-format', 'json', '--max-turns', '50', '--permission-mode', 'acceptEdits'],
       cwd: root,
       env: { ...env, HYPERVISOR_RUN_ID: 'run-1', HYPERVISOR_PHASE_ID: '7', HYPERVISOR_ATTEMPT: '2', HYPERVISOR_ROOT: root },
     });
     expect(call?.options).toMatchObject({ logFile: join(root, '.hypervisor', 'runs', 'run-1', 'phase-7.log'), killGraceMs: 300, tailChars: 1_048_576 });
-    expect(call?.options.logHeader).toBe('=== phase 7 attempt 2: claude -p "Build the feature" --output-format json --max-turns 50 ===');
+    expect(call?.options.logHeader).toBe('=== phase 7 attempt 2: claude -p <prompt: 17 chars> --output-format json --max-turns 50 --permission-mode acceptEdits ===');
     expect(events[0]).toEqual({ type: 'output', stream: 'stderr', text: 'thinking\n' });
     expect(result).toEqual({
       outcome: 'succeeded',
@@ -99,9 +99,10 @@ describe('createProcessRunner', () => {
   });
 
   it('uses the default profile named in the options, user profiles included', async () => {
-    const codex = setup(() => played(), { profile: 'codex' });
-    expect((await attempt(codex.runner, phaseOf({}))).result).toEqual({ outcome: 'succeeded', agent: { profile: 'codex', exitCode: 0 } });
-    expect(codex.launcher.calls[0]?.spec.args).toEqual(['exec', 'Build the feature']);
+    const codexEvents = '{"type":"thread.started","thread_id":"t-1"}\n{"type":"turn.completed","usage":{}}\n';
+    const codex = setup(() => played({ stdoutTail: codexEvents }), { profile: 'codex' });
+    expect((await attempt(codex.runner, phaseOf({}))).result).toEqual({ outcome: 'succeeded', agent: { profile: 'codex', exitCode: 0, turns: 1, sessionId: 't-1' } });
+    expect(codex.launcher.calls[0]?.spec.args).toEqual(['exec', '--json', '-s', 'workspace-write', 'Build the feature']);
     const custom = setup(() => played(), { profile: 'aider', profiles: [{ name: 'aider', command: 'aider', args: ['--message', '{prompt}'] }] });
     await attempt(custom.runner, phaseOf({}));
     expect(custom.launcher.calls[0]?.spec).toMatchObject({ command: 'aider', args: ['--message', 'Build the feature'] });
@@ -111,7 +112,8 @@ describe('createProcessRunner', () => {
     const { launcher, runner } = setup(() => played({ stdoutTail: claudeSuccess }), { maxTurns: 12 });
     await attempt(runner, phaseOf({}));
     await attempt(runner, phaseOf({ maxTurns: 4 }));
-    expect(launcher.calls.map((call) => call.spec.args.at(-1))).toEqual(['12', '4']);
+    const turns = launcher.calls.map((call) => call.spec.args[call.spec.args.indexOf('--max-turns') + 1]);
+    expect(turns).toEqual(['12', '4']);
   });
 
   it('logs into runDir, keeps run ids inside the runs folder, and starts from process.cwd() and process.env by default', async () => {
@@ -143,8 +145,8 @@ describe('createProcessRunner', () => {
   it('turns a prompt no process can take, a launch error and a missing exit into failed results', async () => {
     const nul = await attempt(setup(() => played()).runner, phaseOf({ run: 'echo a\0b' }));
     expect(nul.result).toMatchObject({ outcome: 'failed', error: { name: 'CoreError', code: 'invalid_config' } });
-    const broken = await attempt(setup(() => throwError(() => new Error('spawn claude ENOENT'))).runner, phaseOf({}));
-    expect(broken.result).toEqual({ outcome: 'failed', error: { name: 'Error', code: 'launch_failed', message: 'cannot run claude (claude): spawn claude ENOENT' } });
+    const broken = await attempt(setup(() => throwError(() => new Error('spawn claude EMFILE'))).runner, phaseOf({}));
+    expect(broken.result).toEqual({ outcome: 'failed', error: { name: 'Error', code: 'launch_failed', message: 'cannot run claude (claude): spawn claude EMFILE' } });
     const silent = await attempt(setup(() => EMPTY).runner, phaseOf({}));
     expect(silent.result).toEqual({ outcome: 'failed', error: { name: 'RunnerError', code: 'no_result', message: 'the agent process ended without a result' } });
   });
@@ -244,7 +246,7 @@ describe('createProcessRunner delegate', () => {
     expect(second.taskId).toBe('shell-3-2');
     await expect(first.outcome).resolves.toEqual({ status: 'completed', value: expect.objectContaining({ outcome: 'succeeded' }) });
     await expect(second.outcome).resolves.toEqual({ status: 'completed', value: { outcome: 'succeeded', agent: { profile: 'shell', exitCode: 0 } } });
-    expect(launcher.calls[0]?.spec.args).toEqual(['-p', 'Write docs', '--output-format', 'json', '--max-turns', '9']);
+    expect(launcher.calls[0]?.spec.args).toEqual(['-p', 'Write docs', '--output-format', 'json', '--max-turns', '9', '--permission-mode', 'acceptEdits']);
     expect(launcher.calls[0]?.spec.env).toMatchObject({ HYPERVISOR_PHASE_ID: '3', HYPERVISOR_ATTEMPT: '1', HYPERVISOR_RUN_ID: expect.stringMatching(/^delegated-/) });
     expect(launcher.calls[0]?.options.logFile).toBe(join(root, 'logs', 'task-claude-3-1.log'));
     expect(launcher.calls[1]?.spec.args).toEqual(['-c', 'echo hi']);

@@ -6,8 +6,11 @@ import { z } from 'zod';
 import type { AgentDelegationEngine, DelegationHandle, DelegationOutcome, DelegationRequest } from '@kazuba/hypervisor-v2';
 import { CoreError } from '../../core-error.js';
 import type { AttemptRequest, AttemptResult, PhaseRunner, RunnerEvent } from '../../schedule/ports.js';
-import { buildProcessSpec, describeProcessSpec, resolveProfiles } from './agent-profile.js';
+import { buildProcessSpec, describeProcessSpec } from './agent-args.js';
+import { resolveProfiles } from './agent-profile.js';
 import type { AgentProfile, AgentProfileInput } from './agent-profile.js';
+import { phaseAgentOf } from './phase-agent.js';
+import type { AgentChoice, PhaseAgent } from './phase-agent.js';
 import { pathSegment, runFolder } from '../store/run-folder.js';
 import type { ProcessLauncher } from './process-launcher.js';
 import { runAttempt, settleOnce } from './run-attempt.js';
@@ -45,10 +48,15 @@ export interface ProcessRunnerOptions {
    */
   readonly killGraceMs?: number;
   /**
-   * The turn limit of phases that set none (`max_turns`), for profiles whose template uses `{maxTurns}`.
-   * @default each profile's `defaultMaxTurns` (50 for `claude`)
+   * The turn limit of phases that set none (`max_turns`), for claude and templates that use `{maxTurns}`.
+   * @default each profile's `maxTurns` (50 for `claude`)
    */
   readonly maxTurns?: number;
+  /**
+   * What an agent success becomes when the agent was denied an edit tool: a `partial` phase, or a failed attempt.
+   * @default 'partial'
+   */
+  readonly deniedEdits?: 'partial' | 'failed';
   /**
    * The environment every process starts from, before the `HYPERVISOR_*` variables are added.
    * @default process.env
@@ -57,7 +65,10 @@ export interface ProcessRunnerOptions {
 }
 
 /** A runner of phases as local processes: a {@link PhaseRunner} for the scheduler and an agent delegation engine. */
-export type ProcessRunner = PhaseRunner & AgentDelegationEngine<AttemptResult>;
+export interface ProcessRunner extends PhaseRunner, AgentDelegationEngine<AttemptResult> {
+  /** The profiles it runs phases with and its default agent, to check a plan against before running it. */
+  readonly agents: AgentChoice;
+}
 
 const scalarOptionsSchema = z.object({
   root: z.string().min(1).optional(),
@@ -66,17 +77,17 @@ const scalarOptionsSchema = z.object({
   runDir: z.string().min(1).optional(),
   killGraceMs: z.int().nonnegative().max(2_147_483_647).optional(),
   maxTurns: z.int().positive().optional(),
+  deniedEdits: z.enum(['partial', 'failed']).optional(),
 });
 
 interface ResolvedRunnerOptions {
   readonly launcher: ProcessLauncher;
   readonly root: string;
   readonly planDir: string;
-  readonly profiles: ReadonlyMap<string, AgentProfile>;
-  readonly defaultProfile: AgentProfile;
+  readonly choice: AgentChoice;
   readonly runDir?: string;
   readonly killGraceMs?: number;
-  readonly maxTurns?: number;
+  readonly deniedEdits?: 'partial' | 'failed';
   readonly env: Readonly<Record<string, string>>;
 }
 
@@ -97,19 +108,19 @@ function resolveRunnerOptions(options: ProcessRunnerOptions): ResolvedRunnerOpti
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new CoreError('invalid_config', `invalid process runner options: ${problems}`, { issues: parsed.error.issues }, { cause: parsed.error });
   }
-  const { root: rootOption, planDir, profile, runDir, killGraceMs, maxTurns } = parsed.data;
+  const { root: rootOption, planDir, profile, runDir, killGraceMs, maxTurns, deniedEdits } = parsed.data;
   const root = resolve(rootOption ?? process.cwd());
   const profiles = resolveProfiles(options.profiles);
+  const choice: AgentChoice = { profiles, defaultProfile: findProfile(profiles, profile ?? 'claude'), ...(maxTurns === undefined ? {} : { maxTurns }) };
   return {
     launcher: options.supervisor,
     root,
     planDir: resolve(root, planDir ?? '.'),
-    profiles,
-    defaultProfile: findProfile(profiles, profile ?? 'claude'),
+    choice,
     env: definedEntries(options.env ?? process.env),
     ...(runDir === undefined ? {} : { runDir: resolve(root, runDir) }),
     ...(killGraceMs === undefined ? {} : { killGraceMs }),
-    ...(maxTurns === undefined ? {} : { maxTurns }),
+    ...(deniedEdits === undefined ? {} : { deniedEdits }),
   };
 }
 
@@ -120,13 +131,8 @@ interface AttemptIdentity {
   readonly logName: string;
 }
 
-function planProcess(
-  resolved: ResolvedRunnerOptions,
-  profile: AgentProfile,
-  task: string,
-  maxTurns: number | undefined,
-  who: AttemptIdentity,
-): Omit<AttemptPlan, 'signal'> {
+function planProcess(resolved: ResolvedRunnerOptions, agent: PhaseAgent, task: string, who: AttemptIdentity): Omit<AttemptPlan, 'signal'> {
+  const { profile, model, maxTurns, allowedTools } = agent;
   const env = {
     ...resolved.env,
     HYPERVISOR_RUN_ID: who.runId,
@@ -134,24 +140,32 @@ function planProcess(
     HYPERVISOR_ATTEMPT: String(who.attempt),
     HYPERVISOR_ROOT: resolved.root,
   };
-  const turns = maxTurns ?? resolved.maxTurns;
-  const spec = buildProcessSpec(profile, { prompt: task, root: resolved.root, env, ...(turns === undefined ? {} : { maxTurns: turns }) });
+  const spec = buildProcessSpec(profile, {
+    prompt: task,
+    root: resolved.root,
+    env,
+    ...(maxTurns === undefined ? {} : { maxTurns }),
+    ...(model === undefined ? {} : { model }),
+    ...(allowedTools === undefined ? {} : { allowedTools }),
+  });
   const runDir = resolved.runDir ?? runFolder(resolved.root, who.runId);
+  const askedModel = model ?? profile.model;
   return {
     launcher: resolved.launcher,
     profile,
     spec,
     logFile: join(runDir, who.logName),
-    logHeader: `=== phase ${who.phaseId} attempt ${who.attempt}: ${describeProcessSpec(spec)} ===`,
+    logHeader: `=== phase ${who.phaseId} attempt ${who.attempt}: ${describeProcessSpec(spec, task)} ===`,
     ...(resolved.killGraceMs === undefined ? {} : { killGraceMs: resolved.killGraceMs }),
+    ...(resolved.deniedEdits === undefined ? {} : { deniedEdits: resolved.deniedEdits }),
+    ...(askedModel === undefined ? {} : { model: askedModel }),
   };
 }
 
 function planAttempt(resolved: ResolvedRunnerOptions, request: AttemptRequest): AttemptPlan {
   const { phase } = request;
-  const profile = phase.run === undefined ? resolved.defaultProfile : findProfile(resolved.profiles, 'shell');
   const who = { runId: request.runId, phaseId: phase.id, attempt: request.attempt, logName: `phase-${phase.id}.log` };
-  const base = planProcess(resolved, profile, phase.run ?? request.prompt, phase.maxTurns, who);
+  const base = planProcess(resolved, phaseAgentOf(phase, resolved.choice), phase.run ?? request.prompt, who);
   const validation =
     phase.validationScript === undefined
       ? {}
@@ -165,9 +179,11 @@ function cancelReason(reason: unknown): string {
   return typeof message === 'string' && message !== '' ? message : 'cancelled';
 }
 
-function delegationOptions(request: DelegationRequest): { readonly maxTurns?: number } {
-  const maxTurns = request.options?.['maxTurns'];
-  return typeof maxTurns === 'number' && Number.isInteger(maxTurns) && maxTurns > 0 ? { maxTurns } : {};
+function delegatedAgent(profile: AgentProfile, request: DelegationRequest, runMaxTurns: number | undefined): PhaseAgent {
+  const option = request.options?.['maxTurns'];
+  const maxTurns = typeof option === 'number' && Number.isInteger(option) && option > 0 ? option : runMaxTurns;
+  const model = request.options?.['model'];
+  return { profile, ...(maxTurns === undefined ? {} : { maxTurns }), ...(typeof model === 'string' && model !== '' ? { model } : {}) };
 }
 
 class LocalProcessRunner implements ProcessRunner {
@@ -177,6 +193,10 @@ class LocalProcessRunner implements ProcessRunner {
 
   constructor(resolved: ResolvedRunnerOptions) {
     this.#resolved = resolved;
+  }
+
+  get agents(): AgentChoice {
+    return this.#resolved.choice;
   }
 
   run(request: AttemptRequest): Observable<RunnerEvent> {
@@ -200,9 +220,10 @@ class LocalProcessRunner implements ProcessRunner {
       if (signal.aborted) return cancelled();
       let plan: AttemptPlan;
       try {
-        const profile = findProfile(this.#resolved.profiles, request.agentType);
+        const { choice } = this.#resolved;
+        const agent = delegatedAgent(findProfile(choice.profiles, request.agentType), request, choice.maxTurns);
         const who = { runId: this.#delegationRunId, phaseId: request.phaseId, attempt: 1, logName: `task-${pathSegment(taskId)}.log` };
-        plan = { ...planProcess(this.#resolved, profile, request.task, delegationOptions(request).maxTurns, who), signal };
+        plan = { ...planProcess(this.#resolved, agent, request.task, who), signal };
       } catch (error) {
         return settle({ status: 'failed', error });
       }

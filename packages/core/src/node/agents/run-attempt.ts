@@ -1,13 +1,19 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Observable, catchError, defer, from, mergeMap, of } from 'rxjs';
+import { Observable, catchError, defer, finalize, from, mergeMap, of } from 'rxjs';
 import { toEventError } from '@kazuba/hypervisor-v2';
 import type { AttemptResult, RunnerEvent } from '../../schedule/ports.js';
 import type { ProcessOptions, ProcessResult, ProcessSpec } from '../process/process-types.js';
+import { errnoOf } from '../process/error-details.js';
 import { MESSAGE_TAIL_CHARS, classifyExitCode, tailOf } from './agent-exit.js';
-import type { ReportedResult } from './agent-exit.js';
+import type { AgentExit, ReportedResult } from './agent-exit.js';
 import type { AgentProfile } from './agent-profile.js';
 import { parseClaudeResult } from './claude-result.js';
+import { parseCodexResult } from './codex-result.js';
+import { fatalAnswerOf, missingAgentError } from './fatal-answers.js';
+import { parseGeminiResult } from './gemini-result.js';
+import { watchOutput } from './output-rules.js';
+import type { RuleHit } from './output-rules.js';
 import type { ProcessLauncher } from './process-launcher.js';
 import { captureCheckpoint, snapshotFile } from './script-checkpoint.js';
 import type { FileSnapshot } from './script-checkpoint.js';
@@ -30,7 +36,18 @@ export interface AttemptPlan {
   readonly validation?: Omit<ValidationOptions, 'launcher' | 'signal' | 'killGraceMs' | 'logFile'>;
   /** Where a checkpoint written during the attempt is looked for; not looked for when absent. */
   readonly checkpointPath?: string;
+  /** The model asked for, reported with the attempt. */
+  readonly model?: string;
+  /**
+   * What an agent success whose agent was denied an edit tool (Edit, Write, MultiEdit, NotebookEdit) becomes:
+   * a `partial` phase, or a failed attempt (`permission_denied`).
+   * @default 'partial'
+   */
+  readonly deniedEdits?: 'partial' | 'failed';
 }
+
+/** The tools that change files: an agent denied one of them did not do its work. */
+const EDIT_TOOLS: ReadonlySet<string> = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
 
 const resultEvent = (result: AttemptResult): RunnerEvent => ({ type: 'result', result });
 
@@ -38,14 +55,47 @@ function failure(name: string, code: string, message: string): Extract<AttemptRe
   return { outcome: 'failed', error: { name, code, message } };
 }
 
-function classify(plan: AttemptPlan, result: ProcessResult): ReportedResult {
-  const exit = { profile: plan.profile.name, ...result, stdout: result.stdoutTail, stderr: result.stderrTail };
-  return plan.profile.result === 'claude-json' ? parseClaudeResult(exit) : classifyExitCode(exit);
+function readAnswer(profile: AgentProfile, exit: AgentExit): ReportedResult {
+  switch (profile.kind) {
+    case 'codex':
+      return parseCodexResult(exit);
+    case 'gemini':
+      return parseGeminiResult(exit);
+    default:
+      return profile.result === 'claude-json' ? parseClaudeResult(exit) : classifyExitCode(exit);
+  }
 }
 
-function processOptions(plan: AttemptPlan, logHeader: string): ProcessOptions {
+function ruleResult(plan: AttemptPlan, hit: RuleHit, agent: ReportedResult['agent']): ReportedResult {
+  const said = tailOf(hit.line, 300);
+  const message = `${hit.rule.message ?? `${plan.profile.name} printed a line that ends the attempt`} (it said: ${said})`;
+  if (hit.rule.outcome === 'fatal') return { outcome: 'fatal', error: { name: 'AgentError', code: 'fatal_output', message }, agent };
+  return { outcome: 'failed', error: { name: 'AgentError', code: 'transient_output', message }, agent };
+}
+
+/** An agent success whose agent was refused edits did not do its work: partial or failed, as configured. */
+function judgeDenials(plan: AttemptPlan, result: ReportedResult & { outcome: 'succeeded' }): ReportedResult {
+  const denied = (result.agent.permissionDenials ?? []).filter((tool) => EDIT_TOOLS.has(tool));
+  if (denied.length === 0) return result;
+  const reason = `${plan.profile.name} was denied ${denied.join(', ')} (permission mode ${plan.profile.permissionMode ?? 'default'})`;
+  if ((plan.deniedEdits ?? 'partial') === 'partial') return { ...result, partialReason: reason };
+  return { outcome: 'failed', error: { name: 'AgentError', code: 'permission_denied', message: reason }, agent: result.agent };
+}
+
+function classify(plan: AttemptPlan, result: ProcessResult, hit: RuleHit | undefined): ReportedResult {
+  const exit = { profile: plan.profile.name, ...result, stdout: result.stdoutTail, stderr: result.stderrTail };
+  const answer = readAnswer(plan.profile, exit);
+  const agent = plan.model === undefined ? answer.agent : { ...answer.agent, model: plan.model };
+  if (hit !== undefined) return ruleResult(plan, hit, agent);
+  if (answer.outcome === 'succeeded') return judgeDenials(plan, { ...answer, agent });
+  if (answer.outcome !== 'failed') return { ...answer, agent };
+  const fatal = fatalAnswerOf(plan.profile, `${answer.error.message}\n${exit.stderr}`);
+  return fatal === undefined ? { ...answer, agent } : { outcome: 'fatal', error: fatal, agent };
+}
+
+function processOptions(plan: AttemptPlan, logHeader: string, signal: AbortSignal): ProcessOptions {
   return {
-    signal: plan.signal,
+    signal,
     logFile: plan.logFile,
     logHeader,
     ...(plan.killGraceMs === undefined ? {} : { killGraceMs: plan.killGraceMs }),
@@ -87,17 +137,31 @@ function validate(plan: AttemptPlan, before: FileSnapshot | undefined, agentResu
   );
 }
 
+function launchFailure(plan: AttemptPlan, error: unknown): AttemptResult {
+  const { name, message } = toEventError(error);
+  const errno = errnoOf((error as { cause?: unknown } | null)?.cause);
+  if (errno === 'ENOENT' || errno === 'EACCES') return { outcome: 'fatal', error: missingAgentError(plan.profile, String(errno)) };
+  return failure(name, 'launch_failed', `cannot run ${plan.profile.name} (${plan.spec.command}): ${message}`);
+}
+
+/** Runs the agent, stopping it early when a line of its output matches an output rule. */
 function runAgent(plan: AttemptPlan, before: FileSnapshot | undefined): Observable<RunnerEvent> {
-  return plan.launcher.run(plan.spec, processOptions(plan, plan.logHeader)).pipe(
-    mergeMap((event): Observable<RunnerEvent> => {
-      if (event.type === 'output') return of({ type: 'output', stream: event.stream, text: event.text });
-      return validate(plan, before, classify(plan, event.result));
-    }),
-    catchError((error: unknown) => {
-      const { name, message } = toEventError(error);
-      return of(resultEvent(failure(name, 'launch_failed', `cannot run ${plan.profile.name} (${plan.spec.command}): ${message}`)));
-    }),
-  );
+  return defer(() => {
+    const watch = watchOutput(plan.profile);
+    const stop = new AbortController();
+    const abort = (): void => stop.abort(plan.signal.reason);
+    if (plan.signal.aborted) abort();
+    plan.signal.addEventListener('abort', abort, { once: true });
+    return plan.launcher.run(plan.spec, processOptions(plan, plan.logHeader, stop.signal)).pipe(
+      mergeMap((event): Observable<RunnerEvent> => {
+        if (event.type === 'exit') return validate(plan, before, classify(plan, event.result, watch.end()));
+        if (watch.take(event.stream, event.text) !== undefined) stop.abort(new Error('an output rule matched'));
+        return of({ type: 'output', stream: event.stream, text: event.text });
+      }),
+      catchError((error: unknown) => of(resultEvent(launchFailure(plan, error)))),
+      finalize(() => plan.signal.removeEventListener('abort', abort)),
+    );
+  });
 }
 
 /**

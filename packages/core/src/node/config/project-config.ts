@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { CoreError, isCoreError } from '../../core-error.js';
+import { agentProfileSchema, resolveProfiles } from '../agents/agent-profile.js';
+import type { AgentProfile, AgentProfileInput } from '../agents/agent-profile.js';
+import { describeIssue, describeValue } from './config-issues.js';
+
+/** The names the project config file may have at the project root, in the order they are looked for. */
+export const CONFIG_FILE_NAMES = Object.freeze(['hypervisor.config.yaml', 'hypervisor.config.yml', 'hypervisor.config.json'] as const);
+
+/** A path to a setting, as the file writes it: `['run', 'workers']`, `['agents', 'opus', 'model']`. */
+export type ConfigPath = readonly (string | number)[];
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+const DURATION = /^(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h)$/;
+const DURATION_FORMS = 'a number of seconds, or a string such as "500ms", "90s", "30m", "1.5h"';
+
+/** A duration (seconds as a number, or a string with a unit), in whole milliseconds, more than 0. */
+const duration = z
+  .union([z.number(), z.string()], { error: (issue) => `expected a duration: ${DURATION_FORMS}, got ${describeValue(issue.input)}` })
+  .transform((input, context) => {
+    const match = typeof input === 'string' ? DURATION.exec(input) : null;
+    if (typeof input === 'string' && match === null) {
+      context.addIssue({ code: 'custom', input, message: `expected a duration: ${DURATION_FORMS}, got ${describeValue(input)}` });
+      return z.NEVER;
+    }
+    const ms = Math.round(match === null ? Number(input) * 1000 : Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
+    const problem = ms <= 0 ? 'expected a duration greater than 0' : Number.isSafeInteger(ms) ? undefined : 'expected a shorter duration';
+    if (problem === undefined) return ms;
+    context.addIssue({ code: 'custom', input, message: `${problem}, got ${describeValue(input)}` });
+    return z.NEVER;
+  });
+
+function wholeNumber(minimum: number) {
+  const error = (issue: { readonly input?: unknown }): string => `expected a whole number of at least ${minimum}, got ${describeValue(issue.input)}`;
+  return z.int({ error }).min(minimum, { error });
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: (issue) => `expected one of ${values.join(', ')}, got ${describeValue(issue.input)}` });
+}
+
+const boolean = z.boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` });
+
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const profileName = z.string().regex(PROFILE_NAME, {
+  error: (issue) => `expected a profile name (letters, digits, ".", "_" and "-", starting with a letter or digit), got ${describeValue(issue.input)}`,
+});
+
+/** Settings that are absent when not given, never `undefined`. */
+type Given<T> = { readonly [K in keyof T]?: Exclude<T[K], undefined> };
+
+function withoutUndefined<T extends object>(settings: T): Given<T> {
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Given<T>;
+}
+
+const breakerSchema = z
+  .strictObject({ threshold: wholeNumber(0).optional(), cooldown: duration.optional() })
+  .transform(({ threshold, cooldown }) => withoutUndefined({ threshold, cooldownMs: cooldown }));
+
+const runSchema = z
+  .strictObject({
+    mode: oneOf(['sequential', 'parallel', 'interactive', 'dry-run', 'dry_run']).optional(),
+    workers: wholeNumber(1).optional(),
+    timeout: duration.optional(),
+    retries: wholeNumber(0).optional(),
+    keepGoing: boolean.optional(),
+    groupPolicy: oneOf(['strict', 'ignore']).optional(),
+    checkpointFormat: oneOf(['toon', 'kazuba']).optional(),
+    stallWindow: duration.optional(),
+    breaker: breakerSchema.optional(),
+    agent: profileName.optional(),
+    maxTurns: wholeNumber(1).optional(),
+    deniedEdits: oneOf(['partial', 'failed']).optional(),
+  })
+  .transform(({ timeout, stallWindow, ...settings }) => withoutUndefined({ ...settings, timeoutMs: timeout, stallWindowMs: stallWindow }));
+
+const profileSettingsSchema = agentProfileSchema.omit({ name: true });
+
+/**
+ * The project config file (`hypervisor.config.yaml`, DESIGN.md section 8): run-wide defaults under `run`, agent
+ * profiles by name under `agents`. Strict at every level. Its output is a {@link ProjectConfig}: durations in
+ * milliseconds (`timeoutMs`, `stallWindowMs`, `breaker.cooldownMs`), the profiles as a list in file order.
+ */
+export const projectConfigSchema = z
+  .strictObject(
+    { run: runSchema.nullish(), agents: z.record(profileName, profileSettingsSchema).nullish() },
+    { error: (issue) => (issue.code === 'invalid_type' ? `expected a mapping of settings (run, agents), got ${describeValue(issue.input)}` : undefined) },
+  )
+  .transform(({ run, agents }): { readonly run: z.output<typeof runSchema>; readonly agents: readonly AgentProfileInput[] } => ({
+    run: run ?? {},
+    agents: Object.entries(agents ?? {}).map(([name, settings]) => ({ name, ...settings })),
+  }));
+
+/** A validated project config: the run-wide defaults (always there, maybe empty) and the agent profiles. */
+export type ProjectConfig = z.output<typeof projectConfigSchema>;
+
+function configError(path: ConfigPath, problem: string, cause: unknown): CoreError {
+  const message = path.length === 0 ? problem : `${path.join('.')}: ${problem}`;
+  return new CoreError('invalid_config', message, { path }, { cause });
+}
+
+function schemaError(error: z.ZodError): CoreError {
+  // A failed parse has at least one issue; the first one found is the one reported.
+  const issue = error.issues[0] as z.core.$ZodIssue;
+  const path = issue.path.map((key) => (typeof key === 'number' ? key : String(key)));
+  return configError(issue.code === 'unrecognized_keys' ? [...path, ...issue.keys.slice(0, 1)] : path, issue.message, error);
+}
+
+/** What `resolveProfiles` puts before the problem: `invalid agent profile: profiles[0] ("name").field: `. */
+const PROFILE_ERROR_PREFIX = /^invalid agent profile: profiles\[\d+\](?: \("[^"]*"\))?(?:\.[\w.]+)?: /;
+
+/** Turns an error of `resolveProfiles` into one about the profile's entry under `agents`. */
+function profileError(error: CoreError, agents: readonly AgentProfileInput[]): CoreError {
+  const index = error.context['index'] as number;
+  const name = (agents[index] as AgentProfileInput).name;
+  const field = error.context['field'] as string | undefined;
+  const problem = error.message.replace(PROFILE_ERROR_PREFIX, '');
+  const fieldPath = field === undefined ? [] : field.split('.').map((key) => (/^\d+$/.test(key) ? Number(key) : key));
+  return configError(['agents', name, ...fieldPath], problem, error);
+}
+
+/** Checks what the schema cannot: each profile against its kind and the one it extends, and that `run.agent` exists. */
+function checkProfiles(config: ProjectConfig): void {
+  let profiles: ReadonlyMap<string, AgentProfile>;
+  try {
+    profiles = resolveProfiles(config.agents);
+  } catch (error) {
+    if (isCoreError(error) && error.code === 'invalid_config' && typeof error.context['index'] === 'number') throw profileError(error, config.agents);
+    throw error;
+  }
+  const agent = config.run.agent;
+  if (agent !== undefined && !profiles.has(agent)) {
+    throw configError(['run', 'agent'], `no agent profile "${agent}" (known: ${[...profiles.keys()].join(', ')})`, undefined);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Validates the data of a project config file (plain data, as YAML or JSON give it) and returns it frozen, in the
+ * form the run uses. `null` (an empty file) is an empty config.
+ * @throws CoreError `invalid_config`: `<dotted.path>: <problem>` for the first problem, context `path` (the
+ *   setting's path, for finding its line) and the zod or profile error as `cause`.
+ * @example
+ * parseProjectConfig({ run: { timeout: '30m' } }).run.timeoutMs; // 1_800_000
+ */
+export function parseProjectConfig(data: unknown): ProjectConfig {
+  const parsed = projectConfigSchema.safeParse(data ?? {}, { error: describeIssue });
+  if (!parsed.success) throw schemaError(parsed.error);
+  checkProfiles(parsed.data);
+  return deepFreeze(parsed.data);
+}

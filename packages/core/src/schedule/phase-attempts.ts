@@ -1,0 +1,129 @@
+import type { SchedulerLike } from 'rxjs';
+import type { EventError } from '@kazuba/hypervisor-v2';
+import type { Phase } from '../plan/plan.js';
+import { startAttempt } from './attempt.js';
+import type { RunningAttempt } from './attempt.js';
+import { backoffDelayMs } from './backoff.js';
+import type { PhaseBreaker } from './breaker.js';
+import type { HypervisorConfig } from './config.js';
+import { retryPrompt } from './engine-parts.js';
+import type { Unstamped } from './engine-parts.js';
+import type { FinishedStatus, PhaseRun } from './phase-run.js';
+import type { PhaseWaits } from './phase-waits.js';
+import type { AttemptResult, PhaseRunner } from './ports.js';
+
+/** How {@link PhaseAttempts} runs attempts and when it retries them. */
+export interface PhaseAttemptsOptions {
+  readonly runId: string;
+  readonly runner: PhaseRunner;
+  readonly scheduler: SchedulerLike;
+  /** One attempt's time limit; infinite for none. */
+  readonly timeoutMs: number;
+  readonly config: Pick<HypervisorConfig, 'maxRetries' | 'backoff' | 'qualityThreshold' | 'rateLimitWaitMs'>;
+  /** Jitter source in [0, 1). */
+  readonly random: () => number;
+  readonly breaker: Pick<PhaseBreaker, 'tryAdmit' | 'recordSuccess' | 'recordFailure'>;
+  /** Holds a phase between attempts: backoff and rate-limit timers, retries the breaker holds back. */
+  readonly waits: Pick<PhaseWaits, 'delay' | 'hold'>;
+}
+
+/** What running attempts needs from the run. */
+export interface AttemptsHost {
+  /** The phase's state in the run, which each attempt fills in. */
+  runOf(phaseId: number): PhaseRun;
+  emit(event: Unstamped): void;
+  /** Why the run starts no attempt any more (cancelled, or stopped by a fatal answer); undefined while it does. */
+  haltReason(): string | undefined;
+  /** Ends the phase. */
+  finish(phase: Phase, status: FinishedStatus, reason?: string): void;
+  /** A fatal answer: the phase fails and the whole run stops. */
+  halt(phase: Phase, error: EventError): void;
+}
+
+/**
+ * Takes an admitted phase through its attempts until it ends: runs each under the time limit, waits out rate
+ * limits without spending a retry, retries failures after a backoff when the breaker admits them, and turns the
+ * last result into the phase's status.
+ */
+export class PhaseAttempts {
+  private readonly running = new Map<number, RunningAttempt>();
+
+  constructor(
+    private readonly options: PhaseAttemptsOptions,
+    private readonly host: AttemptsHost,
+  ) {}
+
+  /** How many attempts are running. */
+  get count(): number {
+    return this.running.size;
+  }
+
+  /** Starts the phase's first attempt. */
+  start(phase: Phase): void {
+    this.attempt(phase, 1, phase.prompt);
+  }
+
+  /** Aborts every running attempt with `reason`, and tells `cancelled` of each phase in turn. */
+  cancelAll(reason: string, cancelled?: (phaseId: number) => void): void {
+    for (const [id, attempt] of [...this.running]) {
+      attempt.cancel(new Error(reason));
+      this.running.delete(id);
+      cancelled?.(id);
+    }
+  }
+
+  private attempt(phase: Phase, attempt: number, prompt: string): void {
+    const halted = this.host.haltReason();
+    if (halted !== undefined) return this.host.finish(phase, 'cancelled', halted);
+    const { runId, runner, scheduler, timeoutMs } = this.options;
+    const run = this.host.runOf(phase.id);
+    run.attempts = attempt;
+    run.startedAtMs ??= scheduler.now();
+    this.host.emit({ type: 'phase:started', phaseId: phase.id, attempt });
+    let settled = false;
+    const running = startAttempt(runner, { runId, phase, attempt, prompt }, timeoutMs, scheduler, {
+      output: (stream, text) => this.host.emit({ type: 'phase:output', phaseId: phase.id, attempt, stream, text }),
+      settled: (result) => {
+        settled = true;
+        this.running.delete(phase.id);
+        this.onResult(phase, attempt, prompt, result);
+      },
+    });
+    // A runner may settle before startAttempt returns (an in-memory one does): then there is nothing to track.
+    if (!settled) this.running.set(phase.id, running);
+  }
+
+  private onResult(phase: Phase, attempt: number, prompt: string, result: AttemptResult): void {
+    const { config, breaker, waits, scheduler } = this.options;
+    const run = this.host.runOf(phase.id);
+    if (result.agent !== undefined) run.agent = result.agent;
+    if (result.outcome === 'rate_limited') {
+      const resetIn = result.resetAt === undefined ? config.rateLimitWaitMs : Math.max(0, result.resetAt - scheduler.now());
+      this.host.emit({ type: 'phase:retrying', phaseId: phase.id, attempt, delayMs: resetIn, reason: result.message, rateLimited: true });
+      return waits.delay(phase.id, resetIn, () => this.attempt(phase, attempt, prompt));
+    }
+    if (result.outcome === 'fatal') return this.host.halt(phase, result.error);
+    if ('validation' in result && result.validation !== undefined) run.validation = result.validation;
+    if (result.outcome === 'succeeded') {
+      breaker.recordSuccess();
+      if (result.scriptCheckpoint !== undefined) run.scriptCheckpoint = result.scriptCheckpoint;
+      const threshold = config.qualityThreshold;
+      const lowQuality = threshold !== null && result.quality !== undefined && result.quality < threshold;
+      const partial = result.partialReason ?? (lowQuality ? `quality ${result.quality} below ${threshold}` : undefined);
+      return this.host.finish(phase, partial === undefined ? 'success' : 'partial', partial);
+    }
+    run.error = result.error;
+    breaker.recordFailure();
+    if (attempt > config.maxRetries || this.host.haltReason() !== undefined) return this.host.finish(phase, 'failed', result.error.message);
+    const random = this.options.random;
+    const delayMs = backoffDelayMs(attempt, config.backoff, random());
+    this.host.emit({ type: 'phase:retrying', phaseId: phase.id, attempt, delayMs, reason: result.error.message, rateLimited: false });
+    waits.delay(phase.id, delayMs, () => this.retryWhenAdmitted(phase, attempt + 1, retryPrompt(phase, result.error.message)));
+  }
+
+  private retryWhenAdmitted(phase: Phase, attempt: number, prompt: string): void {
+    if (this.options.breaker.tryAdmit()) return this.attempt(phase, attempt, prompt);
+    // The run releases it once the breaker has admitted it: asking again would take a second probe slot and fail.
+    this.options.waits.hold(phase.id, () => this.attempt(phase, attempt, prompt));
+  }
+}
