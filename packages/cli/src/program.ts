@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import type { CliIo } from './cli-io.js';
 import { registerCheckpointCommands } from './commands/checkpoint.js';
+import { registerConfigCommand } from './commands/config.js';
 import { registerEventsCommands } from './commands/events.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerPlanCommand } from './commands/plan.js';
@@ -29,6 +30,7 @@ export function createProgram(io: CliIo): Command {
   registerStatusCommand(program, io);
   registerCheckpointCommands(program, io);
   registerEventsCommands(program, io);
+  registerConfigCommand(program, io);
   registerInitCommand(program, io);
   return program;
 }

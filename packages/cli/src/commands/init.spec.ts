@@ -22,7 +22,9 @@ describe('hypervisor init', () => {
       '  hypervisor-plan/03-test.md',
       '  hypervisor-plan/04-report.md',
       '  hypervisor-plan/validation/check-output.sh',
+      'and its settings, commented, to hypervisor.config.yaml',
       'Next:',
+      '  hypervisor config',
       '  hypervisor plan hypervisor-plan',
       '  hypervisor run hypervisor-plan --mode parallel',
       '  hypervisor status hypervisor-plan',
@@ -74,7 +76,7 @@ describe('hypervisor init', () => {
     const cwd = await scratchDir();
     await writeFile(join(cwd, 'notes.txt'), 'keep me\n');
     expect((await runCaptured(['init', '.'], cwd)).code).toBe(0);
-    expect((await readdir(cwd)).sort()).toEqual([...FILES.slice(0, 5), 'notes.txt', 'validation']);
+    expect((await readdir(cwd)).sort()).toEqual([...FILES.slice(0, 5), 'hypervisor.config.yaml', 'notes.txt', 'validation']);
   });
 
   it('exits 2 in one line when the target is a file, or cannot be created', async () => {

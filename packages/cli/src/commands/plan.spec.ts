@@ -35,6 +35,9 @@ describe('hypervisor plan', () => {
       validationScript: 'validation/check.sh',
       checkpoint: 'state/ship.toon',
       run: 'echo shipping',
+      agent: 'shell',
+      model: '-',
+      command: 'echo shipping',
     });
     expect(report.phases[2]).toMatchObject({ validationScript: null, parallelGroup: null });
     expect(report.warnings.map((warning) => [warning.code, warning.phaseId, warning.file])).toEqual([
@@ -78,11 +81,11 @@ describe('hypervisor plan', () => {
   });
 
   it.each([
-    [['-j', '0'], "option '-j, --workers <n>' argument '0' is invalid. expected a whole number of at least 1"],
-    [['-j', 'four'], "argument 'four' is invalid"],
-    [['-j', '1.5'], "argument '1.5' is invalid"],
+    [['-j', '0'], 'hypervisor: --workers: expected a whole number ≥ 1, got "0"\n'],
+    [['-j', 'four'], 'hypervisor: --workers: expected a whole number ≥ 1, got "four"\n'],
+    [['-j', '1.5'], 'hypervisor: --workers: expected a whole number ≥ 1, got "1.5"\n'],
     [['--format', 'yaml'], 'Allowed choices are text, json, mermaid, dot'],
-    [['--group-policy', 'loose'], 'Allowed choices are strict, ignore'],
+    [['--group-policy', 'loose'], 'hypervisor: --group-policy: expected one of strict, ignore, got "loose"\n'],
   ])('rejects %j with exit 2', async (flags, message) => {
     const result = await runCaptured(['plan', SMALL, ...flags]);
     expect(result.code).toBe(2);

@@ -1,19 +1,17 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import type { GroupPolicy, Plan, PlanAnalysisJson, PlanWarning } from '@kazuba/core';
+import type { Phase, Plan, PlanAnalysisJson, PlanWarning } from '@kazuba/core';
 import type { CliIo } from '../cli-io.js';
-import { RUN_DEFAULTS } from '../run/run-defaults.js';
-import { parsePositiveInt, resolveFromCwd } from './command-input.js';
+import type { PhaseCommand } from '../run/phase-command.js';
+import type { RawRunOptions } from '../run/run-options.js';
+import { resolveFromCwd } from './command-input.js';
+import { addAgentOptions, addScheduleOptions } from './run.js';
+import { formatTable } from './text-table.js';
 
 const FORMATS = ['text', 'json', 'mermaid', 'dot'] as const;
-const GROUP_POLICIES = ['strict', 'ignore'] as const;
 
 /** The options of `hypervisor plan`, as commander parses them. */
-interface PlanCommandOptions {
-  readonly format: (typeof FORMATS)[number];
-  readonly workers: number;
-  readonly groupPolicy: GroupPolicy;
-}
+type PlanCommandOptions = RawRunOptions & { readonly format: (typeof FORMATS)[number] };
 
 /** One phase in `plan --format json`: what a tool needs to draw or check the plan without reading its files. */
 export interface PlanPhaseJson {
@@ -27,6 +25,12 @@ export interface PlanPhaseJson {
   readonly checkpoint: string;
   /** The phase's own command line, for plans that need no agent. */
   readonly run: string | null;
+  /** The agent profile that runs it (`shell` for a `run:` line). */
+  readonly agent: string;
+  /** The model asked for, or a note that the agent's default applies. */
+  readonly model: string;
+  /** The exact command line, the prompt shown by its size. */
+  readonly command: string;
 }
 
 /** `hypervisor plan --format json`: the analysis of `@kazuba/core`, the phases, and the lint warnings. */
@@ -40,8 +44,9 @@ function orNull<T>(value: T | undefined): T | null {
   return value === undefined ? null : value;
 }
 
-function phaseJson(plan: Plan): PlanPhaseJson[] {
+function phaseJson(plan: Plan, commandOf: (phase: Phase) => PhaseCommand): PlanPhaseJson[] {
   return plan.phases.map((phase) => ({
+    ...commandOf(phase),
     id: phase.id,
     title: phase.title,
     file: orNull(phase.file),
@@ -57,23 +62,45 @@ function warningJson(warning: PlanWarning): PlanReportJson['warnings'][number] {
   return { code: warning.code, phaseId: warning.phaseId, file: orNull(warning.file), message: warning.message };
 }
 
-async function showPlan(io: CliIo, dir: string, options: PlanCommandOptions): Promise<void> {
+/** Agents: a row per phase with its agent, model and command. */
+function renderAgents(plan: Plan, commandOf: (phase: Phase) => PhaseCommand): string {
+  const rows = plan.phases.map((phase) => {
+    const { agent, model, command } = commandOf(phase);
+    return [String(phase.id), agent, model, command];
+  });
+  return ['Agents:', ...formatTable([['id', 'agent', 'model', 'command'], ...rows], '  '), ''].join('\n');
+}
+
+async function showPlan(io: CliIo, dir: string, raw: PlanCommandOptions): Promise<void> {
+  // Loaded here, one after the other, so that `--help` loads nothing heavy.
   const core = await import('@kazuba/core');
+  const { readConfigFile } = await import('../run/config-file.js');
+  const { parseRunOptions } = await import('../run/run-options.js');
+  const { chooseAgents, checkAgents } = await import('../run/agent-choice.js');
+  const { describePhaseCommand } = await import('../run/phase-command.js');
+  const { format, ...flags } = raw;
+  const cwd = io.cwd ?? process.cwd();
+  const loaded = await readConfigFile(flags, cwd);
+  const options = parseRunOptions(dir, flags, cwd, loaded?.config);
+  const agents = chooseAgents(options);
   const plan = await core.loadPlan(resolveFromCwd(io, dir));
+  const agentNotes = checkAgents(plan, agents);
+  const commandOf = (phase: Phase): PhaseCommand => describePhaseCommand(phase, agents, options.root);
   const warnings = core.lintPlan(plan);
   const analysis = core.analyzePlan(plan, { workers: options.workers, groupPolicy: options.groupPolicy });
-  if (options.format === 'json') {
-    const report: PlanReportJson = { ...core.renderAnalysisJson(analysis), phases: phaseJson(plan), warnings: warnings.map(warningJson) };
+  if (format === 'json') {
+    const report: PlanReportJson = { ...core.renderAnalysisJson(analysis), phases: phaseJson(plan, commandOf), warnings: warnings.map(warningJson) };
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return;
   }
   // Warnings are for the reader, not part of the diagram or report: they go to stderr.
   for (const warning of warnings) io.stderr.write(`warning: ${warning.message}\n`);
+  for (const note of agentNotes) io.stderr.write(`warning: ${note}\n`);
   const render = {
-    text: () => core.renderAnalysisText(analysis, plan),
+    text: () => `${core.renderAnalysisText(analysis, plan)}\n${renderAgents(plan, commandOf)}`,
     mermaid: () => core.renderMermaid(plan, analysis),
     dot: () => core.renderDot(plan, analysis),
-  }[options.format];
+  }[format];
   io.stdout.write(render());
 }
 
@@ -82,18 +109,16 @@ async function showPlan(io: CliIo, dir: string, options: PlanCommandOptions): Pr
  * levels, estimates, critical path, makespan), as text, JSON, Mermaid or Graphviz DOT.
  */
 export function registerPlanCommand(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('plan')
-    .description('check a plan and show its order, critical path and estimated makespan')
+    .description("check a plan and show its order, critical path, estimated makespan and each phase's agent and command")
     .argument('<plan-dir>', 'the plan folder: markdown phase files with YAML front matter')
-    .addOption(new Option('--format <format>', 'what to print on stdout').choices(FORMATS).default('text'))
-    .addOption(new Option('-j, --workers <n>', 'workers assumed for the makespan estimate').argParser(parsePositiveInt).default(RUN_DEFAULTS.workers))
-    .addOption(
-      new Option('--group-policy <policy>', 'how parallel_group limits concurrency in the estimate').choices(GROUP_POLICIES).default('strict'),
-    )
+    .addOption(new Option('--format <format>', 'what to print on stdout').choices(FORMATS).default('text'));
+  addScheduleOptions(addAgentOptions(command))
     .addHelpText(
       'after',
-      '\nLint warnings go to stderr (in JSON they are the "warnings" field). A plan that cannot be loaded exits 2.',
+      '\nLint warnings go to stderr (in JSON they are the "warnings" field). A plan that cannot be loaded, or whose\n' +
+        "phases' agent settings cannot run, exits 2. Settings come from the flags, then hypervisor.config.yaml.",
     )
     .action((dir: string, options: PlanCommandOptions) => showPlan(io, dir, options));
 }

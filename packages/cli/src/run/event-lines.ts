@@ -22,9 +22,10 @@ function finishedLine(event: HypervisorEventOf<'phase:finished'>, tracker: RunTr
   const took = formatDuration(event.durationMs);
   // A cancelled phase's reason is often just "cancelled": not worth saying twice.
   const reason = event.reason === undefined || event.reason === event.status ? '' : `: ${event.reason}`;
+  const denied = event.permissionDenials === undefined ? '' : ` (the agent was denied ${event.permissionDenials.join(', ')})`;
   switch (event.status) {
     case 'success':
-      return { level: 'info', text: `${styles.green('✓')} ${name} succeeded in ${took}${event.attempts > 1 ? `, ${attempts(event.attempts)}` : ''}` };
+      return { level: 'info', text: `${styles.green('✓')} ${name} succeeded in ${took}${event.attempts > 1 ? `, ${attempts(event.attempts)}` : ''}${denied}` };
     case 'partial':
       return { level: 'info', text: `${styles.yellow('~')} ${name} partial in ${took}${reason}` };
     case 'failed':

@@ -2,29 +2,54 @@ import { describe, expect, it } from '@jest/globals';
 import { definePlan } from '@kazuba/core';
 import type { Phase } from '@kazuba/core';
 import { resolveProfiles } from '@kazuba/core/node';
-import type { AgentProfile } from '@kazuba/core/node';
+import type { AgentChoice, AgentProfile } from '@kazuba/core/node';
 import { describePhaseCommand } from './phase-command.js';
 
-const profiles = resolveProfiles([{ name: 'piped', command: 'agent', args: ['--task', '{prompt}'], promptVia: 'stdin', stdinArgs: ['--stdin', 'yes please'] }]);
-const profile = (name: string): AgentProfile => profiles.get(name) as AgentProfile;
+const profiles = resolveProfiles([
+  { name: 'piped', command: 'agent', args: ['--task', '{prompt}'], promptVia: 'stdin', stdinArgs: ['--stdin', 'yes please'] },
+  { name: 'opus', extends: 'claude', model: 'opus' },
+]);
+const choice = (name: string, maxTurns?: number): AgentChoice => ({
+  profiles,
+  defaultProfile: profiles.get(name) as AgentProfile,
+  ...(maxTurns === undefined ? {} : { maxTurns }),
+});
 const plan = definePlan([
   { id: 1, run: 'npm test -- --ci' },
   { id: 2, prompt: 'Fix the build.', maxTurns: 7 },
   { id: 3, prompt: 'Write the docs.' },
+  { id: 4, prompt: 'Review it.', agent: 'codex', model: 'gpt-5-codex' },
+  { id: 5, prompt: 'Tidy up.', allowedTools: ['Bash(npm test:*)', 'Edit'] },
 ]);
 const phase = (id: number): Phase => plan.byId.get(id) as Phase;
 
 describe('describePhaseCommand', () => {
-  it("shows a phase's run: line as written", () => {
-    expect(describePhaseCommand(phase(1), profile('claude'), '/repo')).toBe('npm test -- --ci');
+  it("shows a phase's run: line as written, run by the shell", () => {
+    expect(describePhaseCommand(phase(1), choice('claude'), '/repo')).toEqual({ agent: 'shell', model: '-', command: 'npm test -- --ci' });
   });
 
-  it("shows the agent's command with the prompt by its size and the phase's turn limit", () => {
-    expect(describePhaseCommand(phase(2), profile('claude'), '/repo')).toBe('claude -p <prompt: 14 chars> --output-format json --max-turns 7');
-    expect(describePhaseCommand(phase(3), profile('claude'), '/repo')).toBe('claude -p <prompt: 15 chars> --output-format json --max-turns 50');
+  it("shows the agent's command with the prompt by its size, the permission mode and the phase's turn limit", () => {
+    expect(describePhaseCommand(phase(2), choice('claude'), '/repo')).toEqual({
+      agent: 'claude',
+      model: "claude's default",
+      command: 'claude -p <prompt: 14 chars> --output-format json --max-turns 7 --permission-mode acceptEdits',
+    });
+    expect(describePhaseCommand(phase(3), choice('claude', 20), '/repo').command).toBe(
+      'claude -p <prompt: 15 chars> --output-format json --max-turns 20 --permission-mode acceptEdits',
+    );
+  });
+
+  it("takes the phase's own agent, model and tools over the default agent's", () => {
+    expect(describePhaseCommand(phase(3), choice('opus'), '/repo')).toMatchObject({ agent: 'opus', model: 'opus' });
+    expect(describePhaseCommand(phase(4), choice('opus'), '/repo')).toEqual({
+      agent: 'codex',
+      model: 'gpt-5-codex',
+      command: 'codex exec --json -s workspace-write -m gpt-5-codex <prompt: 10 chars>',
+    });
+    expect(describePhaseCommand(phase(5), choice('claude'), '/repo').command).toMatch(/--allowedTools "Bash\(npm test:\*\)" Edit$/);
   });
 
   it('says when the prompt goes on stdin, and quotes arguments a shell would split', () => {
-    expect(describePhaseCommand(phase(3), profile('piped'), '/repo')).toBe('agent --stdin "yes please" < <prompt: 15 chars>');
+    expect(describePhaseCommand(phase(3), choice('piped'), '/repo').command).toBe('agent --stdin "yes please" < <prompt: 15 chars>');
   });
 });

@@ -1,22 +1,29 @@
 import type { Phase } from '@kazuba/core';
-import type { AgentProfile } from '@kazuba/core/node';
-import { buildProcessSpec } from '@kazuba/core/node';
+import type { AgentChoice } from '@kazuba/core/node';
+import { buildProcessSpec, describeProcessSpec, phaseAgentOf } from '@kazuba/core/node';
 
-function showArgument(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg);
+/** How a phase would be run, for people: which agent, which model, and the exact command line. */
+export interface PhaseCommand {
+  /** The profile's name (`shell` for a phase with a `run:` line). */
+  readonly agent: string;
+  /** The model asked for, or a note that the agent's own default applies (`-` for a `run:` line). */
+  readonly model: string;
+  /** The phase's `run:` line, or the agent's argument vector with the prompt shown by its size. */
+  readonly command: string;
 }
 
 /**
- * The command a phase runs, in one line for people: its `run:` line, or the agent's command with the prompt
- * shown by its size (it is the phase's whole markdown body).
+ * The agent, model and command a phase runs with: its `run:` line as written, or the command its agent is started
+ * with (the phase's own agent, model, turns and tools over the profile's), the prompt shown by its size.
+ * @throws CoreError `invalid_config` when the phase names an unknown agent.
  * @example
- * describePhaseCommand(phase, claude, '/repo'); // 'claude -p <prompt: 812 chars> --output-format json --max-turns 50'
+ * describePhaseCommand(phase, choice, '/repo').command;
+ * // 'claude -p <prompt: 812 chars> --output-format json --max-turns 50 --permission-mode acceptEdits'
  */
-export function describePhaseCommand(phase: Phase, agent: AgentProfile, root: string): string {
-  if (phase.run !== undefined) return phase.run;
-  const prompt = phase.prompt;
-  const spec = buildProcessSpec(agent, { prompt, root, env: {}, ...(phase.maxTurns === undefined ? {} : { maxTurns: phase.maxTurns }) });
-  const shownPrompt = `<prompt: ${prompt.length} chars>`;
-  const args = spec.args.map((arg) => (arg === prompt ? shownPrompt : showArgument(arg)));
-  return [spec.command, ...args, ...(spec.stdin === undefined ? [] : [`< ${shownPrompt}`])].join(' ');
+export function describePhaseCommand(phase: Phase, choice: AgentChoice, root: string): PhaseCommand {
+  if (phase.run !== undefined) return { agent: 'shell', model: '-', command: phase.run };
+  const { profile, ...settings } = phaseAgentOf(phase, choice);
+  const spec = buildProcessSpec(profile, { prompt: phase.prompt, root, env: {}, ...settings });
+  const model = settings.model ?? profile.model;
+  return { agent: profile.name, model: model ?? `${profile.name}'s default`, command: describeProcessSpec(spec, phase.prompt) };
 }

@@ -1,5 +1,6 @@
 import type { Approver, Estimator, HypervisorConfigInput, Plan } from '@kazuba/core';
 import { createPlanRun } from '@kazuba/core/node';
+import type { AgentProfileInput } from '@kazuba/core/node';
 import type { HypervisorEvent } from '@kazuba/hypervisor-v2';
 
 /** What {@link startPlanRun} needs: the (possibly cut down) plan and how to run it. */
@@ -9,6 +10,9 @@ export interface PlanRunSetup {
   readonly runId: string;
   readonly config: HypervisorConfigInput & { readonly mode: NonNullable<HypervisorConfigInput['mode']>; readonly checkpointFormat: 'toon' | 'kazuba' };
   readonly agent: string;
+  readonly profiles: readonly AgentProfileInput[];
+  readonly maxTurns?: number;
+  readonly deniedEdits: 'partial' | 'failed';
   readonly estimator: Estimator;
   readonly signal: AbortSignal;
   readonly hypervisorVersion: string;
@@ -40,6 +44,9 @@ export function startPlanRun(setup: PlanRunSetup, observer: PlanRunObserver): Pl
     runId: setup.runId,
     config: setup.config,
     agent: setup.agent,
+    profiles: setup.profiles,
+    deniedEdits: setup.deniedEdits,
+    ...(setup.maxTurns === undefined ? {} : { maxTurns: setup.maxTurns }),
     estimator: setup.estimator,
     signal: setup.signal,
     hypervisorVersion: setup.hypervisorVersion,

@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { analyzePlan, createHintEstimator, isPlanError, loadPlan } from '@kazuba/core';
 import type { Approver, Estimator, EstimateSource, Phase, Plan } from '@kazuba/core';
-import { createFileCheckpointStore, resolveProfiles, runFolder } from '@kazuba/core/node';
-import type { AgentProfile } from '@kazuba/core/node';
+import { createFileCheckpointStore, runFolder } from '@kazuba/core/node';
+import { checkAgents, chooseAgents } from './agent-choice.js';
 import { createHypervisorBridge, loadDurationHistory } from '@kazuba/bridge';
 import type { BridgeError, HypervisorBridge } from '@kazuba/bridge';
 import type { HypervisorEvent } from '@kazuba/hypervisor-v2';
@@ -10,6 +10,7 @@ import type { CliIo } from '../cli-io.js';
 import { CliError } from './cli-error.js';
 import { createLiveProgress } from './live-progress.js';
 import { describePhaseCommand } from './phase-command.js';
+import type { PhaseCommand } from './phase-command.js';
 import { createPlainProgress } from './plain-progress.js';
 import type { PlanRunSetup } from './plan-run.js';
 import type { ProgressDisplay } from './progress-display.js';
@@ -49,13 +50,6 @@ export interface PreparedRun {
   dryRunReport(events: readonly HypervisorEvent[]): string;
   /** Appends the recorded learning events to the events file (nothing in a dry run). */
   saveEvents(): Promise<void>;
-}
-
-function findAgent(name: string): AgentProfile {
-  const profiles = resolveProfiles();
-  const profile = profiles.get(name);
-  if (profile !== undefined) return profile;
-  throw new CliError('invalid_option', `--agent: unknown agent profile ${JSON.stringify(name)} (known: ${[...profiles.keys()].join(', ')})`);
 }
 
 async function readPlan(planDir: string, planArg: string): Promise<Plan> {
@@ -118,7 +112,7 @@ function tell(display: ProgressDisplay, assumedDone: ReadonlyMap<number, readonl
   }
 }
 
-/** The engine's configuration from the flags. */
+/** The engine's configuration from the flags and the config file. */
 function toRunConfig(options: ResolvedRunOptions): PlanRunSetup['config'] {
   return {
     mode: options.mode,
@@ -128,7 +122,15 @@ function toRunConfig(options: ResolvedRunOptions): PlanRunSetup['config'] {
     keepGoing: options.keepGoing,
     force: options.force,
     checkpointFormat: options.checkpointFormat,
+    groupPolicy: options.groupPolicy,
+    ...(options.stallWindowMs === undefined ? {} : { stallWindowMs: options.stallWindowMs }),
+    ...(options.breaker === undefined ? {} : { breaker: options.breaker }),
   };
+}
+
+/** One line for people: `claude (opus): claude -p <prompt: 812 chars> …`. */
+function commandLine({ agent, model, command }: PhaseCommand): string {
+  return agent === 'shell' ? command : `${agent} (${model}): ${command}`;
 }
 
 function createTracker(plan: Plan, estimator: Estimator, options: ResolvedRunOptions): RunTracker {
@@ -144,7 +146,7 @@ interface Parts {
   readonly tracker: RunTracker;
   readonly styles: Styles;
   readonly display: ProgressDisplay;
-  readonly commandOf: (phase: Phase) => string;
+  readonly commandOf: (phase: Phase) => PhaseCommand;
 }
 
 function assemble({ input, setup, controller, tracker, styles, display, commandOf }: Parts): PreparedRun {
@@ -183,31 +185,36 @@ function assemble({ input, setup, controller, tracker, styles, display, commandO
 }
 
 /**
- * Everything before the run starts: the agent profile checked, the plan loaded and cut down to the selected
+ * Everything before the run starts: the agent profiles checked (and each phase's agent settings: warnings told), the plan loaded and cut down to the selected
  * phases, the estimator (the duration history unless `--no-history`), the display, the approver (interactive
  * mode) and the bridge that records the learning events.
- * @throws CliError `invalid_option` (unknown agent or phase id), `invalid_plan`; BridgeError for an unreadable history.
+ * @throws CliError `invalid_option` (unknown agent, a bad agent flag, an unknown phase id), `invalid_plan` (also a
+ *   phase whose agent settings its agent cannot take); BridgeError for an unreadable history.
  */
 export async function prepareRun(input: PrepareRunInput): Promise<PreparedRun> {
   const { options, io } = input;
-  const agent = findAgent(options.agent);
+  const agents = chooseAgents(options);
   const { plan, assumedDone } = selectPhases(await readPlan(options.planDir, input.planArg), options.selection);
   const styles = createStyles(colorEnabled(io.stderr, io.env ?? process.env));
   const warn = (text: string): void => void io.stderr.write(`hypervisor: ${text}\n`);
+  for (const note of checkAgents(plan, agents)) warn(`warning: ${note}`);
   const estimator = await buildEstimator(options, plan, warn);
   await warnUnreadableCheckpoints(plan, options, warn);
   const tracker = createTracker(plan, estimator, options);
   const display = createDisplay(options, io, tracker, styles, input.deps);
   tell(display, assumedDone);
-  const commandOf = (phase: Phase): string => describePhaseCommand(phase, agent, options.root);
+  const commandOf = (phase: Phase): PhaseCommand => describePhaseCommand(phase, agents, options.root);
   const controller = new AbortController();
-  const approver = options.mode === 'interactive' ? await createApprover(input, plan, display, commandOf, controller.signal) : undefined;
+  const approver = options.mode === 'interactive' ? await createApprover(input, plan, display, (phase) => commandLine(commandOf(phase)), controller.signal) : undefined;
   const setup: PlanRunSetup = {
     plan,
     root: options.root,
     runId: input.runId,
     config: toRunConfig(options),
     agent: options.agent,
+    profiles: options.profiles,
+    deniedEdits: options.deniedEdits,
+    ...(options.maxTurns === undefined ? {} : { maxTurns: options.maxTurns }),
     estimator,
     signal: controller.signal,
     hypervisorVersion: input.version,

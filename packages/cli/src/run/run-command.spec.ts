@@ -157,9 +157,9 @@ describe('runCommand', () => {
     expect(existsSync(join(project.root, '.hypervisor/learning.jsonl'))).toBe(false);
     expect((await readFile(join(project.root, 'learned.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(4);
     const withHistory = await run(project, { events: 'learned.jsonl', mode: 'dry-run', force: true });
-    expect(withHistory.stdout).toMatch(/\+0s +\d+ms \(history\) +1 +Phase 1 +true\n/);
+    expect(withHistory.stdout).toMatch(/\+0s +\d+ms \(history\) +1 +Phase 1 +shell +- +true\n/);
     const without = await run(project, { events: 'learned.jsonl', mode: 'dry-run', force: true, history: false });
-    expect(without.stdout).toMatch(/\+0s +40m 00s \(effort\) +1 +Phase 1 +true\n/);
+    expect(without.stdout).toMatch(/\+0s +40m 00s \(effort\) +1 +Phase 1 +shell +- +true\n/);
   });
 
   it('warns about unreadable lines in the history and goes on without them', async () => {
@@ -178,9 +178,9 @@ describe('runCommand', () => {
     expect(outcome.stdout).toBe(
       [
         'Dry run of plan "plan" (4 workers): nothing was run or written.',
-        '  start    estimate           id  phase    command',
-        '  +0s      5m 00s (effort)    1   Phase 1  echo "1,$HYPERVISOR_ATTEMPT" >> "$HYPERVISOR_ROOT/ledger"',
-        '  +5m 00s  10m 00s (default)  2   Phase 2  claude -p <prompt: 15 chars> --output-format json --max-turns 50',
+        '  start    estimate           id  phase    agent   model             command',
+        '  +0s      5m 00s (effort)    1   Phase 1  shell   -                 echo "1,$HYPERVISOR_ATTEMPT" >> "$HYPERVISOR_ROOT/ledger"',
+        "  +5m 00s  10m 00s (default)  2   Phase 2  claude  claude's default  claude -p <prompt: 15 chars> --output-format json --max-turns 50 --permission-mode acceptEdits",
         'Critical path: 1 → 2 (15m 00s)',
         'Estimated makespan: 15m 00s, up to 1 phase at once',
         '',

@@ -14,6 +14,7 @@ import type { PlanRunHandle } from './plan-run.js';
 import { prepareRun } from './prepare-run.js';
 import type { PreparedRun } from './prepare-run.js';
 import { formatRunReport } from './run-report.js';
+import { readConfigFile } from './config-file.js';
 import { parseRunOptions } from './run-options.js';
 import type { RawRunOptions, ResolvedRunOptions } from './run-options.js';
 import type { SelectPrompt } from './terminal-approver.js';
@@ -111,10 +112,13 @@ function report(prepared: PreparedRun, options: ResolvedRunOptions, io: CliIo, e
  * `hypervisor run <plan-dir>`: validates the flags, loads the plan, runs it with progress on stderr, appends
  * the learning events, reports, and ends with the run's outcome as a {@link CliError} (`run_failed`,
  * `interrupted`) when it did not succeed.
- * @throws CliError `invalid_option`, `invalid_plan`, `no_terminal` before anything runs.
+ * @throws CliError `invalid_option`, `invalid_plan`, `no_terminal`, CoreError `invalid_config` (a bad config file)
+ *   before anything runs.
  */
 export async function runCommand(planArg: string, raw: RawRunOptions, io: CliIo, deps: RunCommandDeps = {}): Promise<void> {
-  const options = parseRunOptions(planArg, raw, io.cwd ?? process.cwd());
+  const cwd = io.cwd ?? process.cwd();
+  const loaded = await readConfigFile(raw, cwd);
+  const options = parseRunOptions(planArg, raw, cwd, loaded?.config);
   requireTerminal(options.mode, io);
   await requireDirectory(options.root, '--root');
   const prepared = await prepareRun({ options, planArg, io, deps, runId: createRunId(), version });

@@ -9,6 +9,8 @@ export const RUN_DEFAULTS = Object.freeze({
   timeoutSeconds: 600,
   retries: 3,
   checkpointFormat: 'toon',
+  groupPolicy: 'strict',
+  deniedEdits: 'partial',
   /** Relative to the project root. */
   eventsFile: '.hypervisor/learning.jsonl',
 });
@@ -18,3 +20,6 @@ export const RUN_MODES = ['sequential', 'parallel', 'interactive', 'dry-run', 'd
 
 /** The encodings `--checkpoint-format` accepts. */
 export const CHECKPOINT_FORMATS = ['toon', 'kazuba'] as const;
+
+/** The values `--group-policy` accepts. */
+export const GROUP_POLICIES = ['strict', 'ignore'] as const;

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { isCliError } from './cli-error.js';
 import { parseRunOptions } from './run-options.js';
 import type { RawRunOptions } from './run-options.js';
+import type { ProjectConfig } from '@kazuba/core/node';
 
 const parse = (raw: RawRunOptions): ReturnType<typeof parseRunOptions> => parseRunOptions('plans/demo', raw, '/home/user/project');
 
@@ -29,11 +30,54 @@ describe('parseRunOptions', () => {
       force: false,
       selection: { kind: 'all' },
       checkpointFormat: 'toon',
+      groupPolicy: 'strict',
+      deniedEdits: 'partial',
+      profiles: [],
+      sources: Object.fromEntries(
+        ['maxTurns', 'stallWindow', 'breaker.threshold', 'breaker.cooldown', 'mode', 'workers', 'agent', 'timeout', 'retries', 'keepGoing', 'checkpointFormat', 'groupPolicy', 'deniedEdits'].map(
+          (key) => [key, 'default'],
+        ),
+      ),
       eventsFile: '/home/user/project/.hypervisor/learning.jsonl',
       history: true,
       json: false,
       quiet: false,
     });
+  });
+
+  it('takes each run setting from its flag, else the config file, else the default, and says where from', () => {
+    const config: ProjectConfig = {
+      run: { mode: 'parallel', workers: 6, timeoutMs: 90_000, retries: 1, keepGoing: true, groupPolicy: 'ignore', stallWindowMs: 5_000, breaker: { cooldownMs: 2_000 }, agent: 'codex', maxTurns: 9, deniedEdits: 'failed' },
+      agents: [],
+    };
+    const options = parseRunOptions('plans/demo', { workers: '2', timeout: '30', history: true }, '/repo', config);
+    expect(options).toMatchObject({
+      mode: 'parallel',
+      workers: 2,
+      timeoutMs: 30_000,
+      retries: 1,
+      keepGoing: true,
+      groupPolicy: 'ignore',
+      checkpointFormat: 'toon',
+      stallWindowMs: 5_000,
+      breaker: { cooldownMs: 2_000 },
+      agent: 'codex',
+      maxTurns: 9,
+      deniedEdits: 'failed',
+    });
+    expect(options.sources).toMatchObject({ workers: 'flag', timeout: 'flag', mode: 'config', 'breaker.cooldown': 'config', 'breaker.threshold': 'default', checkpointFormat: 'default' });
+    expect(parseRunOptions('p', { keepGoing: false, maxTurns: '3' }, '/repo', config)).toMatchObject({ keepGoing: false, maxTurns: 3 });
+  });
+
+  it("applies the agent flags to the default agent's profile, over the config file's settings for it", () => {
+    const config: ProjectConfig = { run: { agent: 'opus' }, agents: [{ name: 'opus', extends: 'claude', model: 'opus', permissionMode: 'plan' }, { name: 'aider', command: 'aider', args: ['{prompt}'] }] };
+    const flags = { model: 'opus-4', permissionMode: 'acceptEdits', allowedTools: 'Edit, Bash(git log:*,git diff:*)', disallowedTools: 'WebFetch' };
+    expect(parseRunOptions('p', flags, '/repo', config).profiles).toEqual([
+      { name: 'opus', extends: 'claude', model: 'opus-4', permissionMode: 'acceptEdits', allowedTools: ['Edit', 'Bash(git log:*,git diff:*)'], disallowedTools: ['WebFetch'] },
+      { name: 'aider', command: 'aider', args: ['{prompt}'] },
+    ]);
+    expect(parseRunOptions('p', { model: 'sonnet' }, '/repo').profiles).toEqual([{ name: 'claude', model: 'sonnet' }]);
+    expect(parseRunOptions('p', {}, '/repo', config).profiles).toEqual(config.agents);
   });
 
   it('takes every flag', () => {
@@ -98,6 +142,11 @@ describe('parseRunOptions', () => {
     [{ from: 'x' }, '--from: expected a whole number, got "x"'],
     [{ checkpointFormat: 'json' }, '--checkpoint-format: expected one of toon, kazuba, got "json"'],
     [{ events: '' }, '--events: expected a path, got ""'],
+    [{ groupPolicy: 'loose' }, '--group-policy: expected one of strict, ignore, got "loose"'],
+    [{ maxTurns: '0' }, '--max-turns: expected a whole number ≥ 1, got "0"'],
+    [{ model: ' ' }, '--model: expected a model name, got " "'],
+    [{ allowedTools: ' , ' }, '--allowed-tools: expected tool names separated by commas, got " , "'],
+    [{ config: '' }, '--config: expected a path, got ""'],
     [{ only: '1', from: '2' }, '--only and --from cannot be used together: pick the phases one way'],
   ] as [RawRunOptions, string][])('rejects %j in one line naming the flag', (raw, message) => {
     expect(failure(raw)).toEqual({ code: 'invalid_option', message });

@@ -1,8 +1,12 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ExecutionMode } from '@kazuba/hypervisor-v2';
+import type { AgentProfileInput, ProjectConfig } from '@kazuba/core/node';
 import { CliError } from './cli-error.js';
-import { CHECKPOINT_FORMATS, RUN_DEFAULTS, RUN_MODES } from './run-defaults.js';
+import { CHECKPOINT_FORMATS, GROUP_POLICIES, RUN_DEFAULTS, RUN_MODES } from './run-defaults.js';
+import { mergeAgentFlags, parseToolList } from './agent-flags.js';
+import { pickSettings } from './run-settings.js';
+import type { SettingSources } from './run-settings.js';
 
 /** The options of `hypervisor run` as commander hands them over: strings and booleans, nothing checked yet. */
 export interface RawRunOptions {
@@ -17,6 +21,13 @@ export interface RawRunOptions {
   readonly only?: string;
   readonly from?: string;
   readonly checkpointFormat?: string;
+  readonly groupPolicy?: string;
+  readonly config?: string;
+  readonly model?: string;
+  readonly permissionMode?: string;
+  readonly maxTurns?: string;
+  readonly allowedTools?: string;
+  readonly disallowedTools?: string;
   readonly events?: string;
   /** False with `--no-history`. */
   readonly history?: boolean;
@@ -43,6 +54,18 @@ export interface ResolvedRunOptions {
   readonly force: boolean;
   readonly selection: PhaseSelection;
   readonly checkpointFormat: (typeof CHECKPOINT_FORMATS)[number];
+  readonly groupPolicy: (typeof GROUP_POLICIES)[number];
+  /** Stall window and breaker from the config file; the engine's defaults when absent. */
+  readonly stallWindowMs?: number;
+  readonly breaker?: { readonly threshold?: number; readonly cooldownMs?: number };
+  /** The turn limit of phases that set none; each profile's own when absent. */
+  readonly maxTurns?: number;
+  /** What a success becomes when the agent was denied edits. */
+  readonly deniedEdits: 'partial' | 'failed';
+  /** The config file's agent profiles with the agent flags (`--model` …) applied to the default agent. */
+  readonly profiles: readonly AgentProfileInput[];
+  /** Where each run-wide setting came from: a flag, the config file, or the built-in default. */
+  readonly sources: SettingSources;
   /** The learning-events JSONL file: appended after a run, read for the duration history. */
   readonly eventsFile: string;
   readonly history: boolean;
@@ -60,6 +83,13 @@ const FLAGS: Readonly<Record<string, string>> = {
   only: '--only',
   from: '--from',
   checkpointFormat: '--checkpoint-format',
+  groupPolicy: '--group-policy',
+  config: '--config',
+  model: '--model',
+  permissionMode: '--permission-mode',
+  maxTurns: '--max-turns',
+  allowedTools: '--allowed-tools',
+  disallowedTools: '--disallowed-tools',
   events: '--events',
   keepGoing: '--keep-going',
   force: '--force',
@@ -93,21 +123,27 @@ const seconds = z
 
 const path = z.string().trim().min(1, { error: 'expected a path' });
 
+const name = (what: string): z.ZodOptional<z.ZodString> => z.string().trim().min(1, { error: `expected ${what}` }).optional();
+
 const rawOptionsSchema = z.object({
-  mode: z
-    .enum(RUN_MODES, { error: `expected one of ${RUN_MODES.join(', ')}` })
-    .default(RUN_DEFAULTS.mode)
-    .transform((mode): ExecutionMode => (mode === 'dry-run' ? 'dry_run' : mode)),
-  workers: wholeNumber(1).default(RUN_DEFAULTS.workers),
-  agent: z.string().trim().min(1, { error: 'expected an agent profile name' }).default(RUN_DEFAULTS.agent),
+  mode: z.enum(RUN_MODES, { error: `expected one of ${RUN_MODES.join(', ')}` }).optional(),
+  workers: wholeNumber(1).optional(),
+  agent: name('an agent profile name'),
   root: path.optional(),
-  timeout: seconds.default(RUN_DEFAULTS.timeoutSeconds),
-  retries: wholeNumber(0).default(RUN_DEFAULTS.retries),
-  keepGoing: z.boolean().default(false),
+  timeout: seconds.optional(),
+  retries: wholeNumber(0).optional(),
+  keepGoing: z.boolean().optional(),
   force: z.boolean().default(false),
   only: phaseIds.optional(),
   from: wholeNumber(0).optional(),
-  checkpointFormat: z.enum(CHECKPOINT_FORMATS, { error: `expected one of ${CHECKPOINT_FORMATS.join(', ')}` }).default(RUN_DEFAULTS.checkpointFormat),
+  checkpointFormat: z.enum(CHECKPOINT_FORMATS, { error: `expected one of ${CHECKPOINT_FORMATS.join(', ')}` }).optional(),
+  groupPolicy: z.enum(GROUP_POLICIES, { error: `expected one of ${GROUP_POLICIES.join(', ')}` }).optional(),
+  config: path.optional(),
+  model: name('a model name'),
+  permissionMode: name('a permission mode'),
+  maxTurns: wholeNumber(1).optional(),
+  allowedTools: z.string().transform(parseToolList).pipe(z.array(z.string()).min(1, { error: 'expected tool names separated by commas' })).optional(),
+  disallowedTools: z.string().transform(parseToolList).pipe(z.array(z.string()).min(1, { error: 'expected tool names separated by commas' })).optional(),
   events: path.optional(),
   history: z.boolean().default(true),
   json: z.boolean().default(false),
@@ -122,41 +158,41 @@ function describeIssue(issue: z.core.$ZodIssue, raw: RawRunOptions): string {
 }
 
 /**
- * Validates the flags of `hypervisor run` once, where they enter: defaults applied, `dry-run` spelled
- * `dry_run`, seconds turned into milliseconds, paths resolved against `cwd` (the events file's default
- * against the root).
+ * Validates the flags of `hypervisor run` once, where they enter, and merges them over the config file's run
+ * settings and the built-in defaults (flag > config > default): `dry-run` spelled `dry_run`, seconds turned into
+ * milliseconds, paths resolved against `cwd` (the events file's default against the root), the agent flags
+ * applied to the default agent's profile.
  * @throws CliError `invalid_option`, one line naming the first bad flag.
  * @example
  * parseRunOptions('plans/demo', { mode: 'parallel', workers: '8' }, '/repo').workers; // 8
  */
-export function parseRunOptions(planDir: string, raw: RawRunOptions, cwd: string): ResolvedRunOptions {
+export function parseRunOptions(planDir: string, raw: RawRunOptions, cwd: string, config?: ProjectConfig): ResolvedRunOptions {
   const result = rawOptionsSchema.safeParse(raw);
   if (!result.success) {
     const [issue] = result.error.issues;
     throw new CliError('invalid_option', issue === undefined ? 'invalid options' : describeIssue(issue, raw), { cause: result.error });
   }
-  const options = result.data;
-  if (options.only !== undefined && options.from !== undefined) {
+  const flags = result.data;
+  if (flags.only !== undefined && flags.from !== undefined) {
     throw new CliError('invalid_option', '--only and --from cannot be used together: pick the phases one way');
   }
-  const root = resolve(cwd, options.root ?? '.');
+  const root = resolve(cwd, flags.root ?? '.');
   const selection: PhaseSelection =
-    options.only !== undefined ? { kind: 'only', ids: options.only } : options.from !== undefined ? { kind: 'from', id: options.from } : { kind: 'all' };
+    flags.only !== undefined ? { kind: 'only', ids: flags.only } : flags.from !== undefined ? { kind: 'from', id: flags.from } : { kind: 'all' };
+  const { values, sources } = pickSettings(flags, config?.run ?? {});
+  const mode: ExecutionMode = values.mode === 'dry-run' ? 'dry_run' : values.mode;
   return Object.freeze({
     planDir: resolve(cwd, planDir),
     root,
-    mode: options.mode,
-    workers: options.workers,
-    agent: options.agent,
-    timeoutMs: Math.round(options.timeout * 1000),
-    retries: options.retries,
-    keepGoing: options.keepGoing,
-    force: options.force,
+    ...values,
+    mode,
+    force: flags.force,
     selection,
-    checkpointFormat: options.checkpointFormat,
-    eventsFile: options.events === undefined ? resolve(root, RUN_DEFAULTS.eventsFile) : resolve(cwd, options.events),
-    history: options.history,
-    json: options.json,
-    quiet: options.quiet,
+    profiles: mergeAgentFlags(config?.agents ?? [], values.agent, flags),
+    sources,
+    eventsFile: flags.events === undefined ? resolve(root, RUN_DEFAULTS.eventsFile) : resolve(cwd, flags.events),
+    history: flags.history,
+    json: flags.json,
+    quiet: flags.quiet,
   });
 }

@@ -106,15 +106,15 @@ describe('formatDryRunReport', () => {
     const report = formatDryRunReport(events, {
       tracker,
       estimateOf: (id) => ({ durationMs: phases.find((phase) => phase.id === id)?.estimateMs ?? 0, source: id === 2 ? 'history' : 'effort' }),
-      commandOf: (id) => (id === 2 ? 'npm run build' : 'claude -p <prompt: 20 chars>'),
+      commandOf: (id) => (id === 2 ? { agent: 'shell', model: '-', command: 'npm run build' } : { agent: 'claude', model: 'opus', command: 'claude -p <prompt: 20 chars> --model opus' }),
       criticalPath: { phaseIds: [1, 2], lengthMs: 180_000 },
     });
     expect(report).toBe(
       [
         'Dry run of plan "demo" (2 workers): nothing was run or written.',
-        '  start  estimate          id  phase  command',
-        '  +0s    2m 00s (history)  2   Build  npm run build',
-        '  +0s    30s (effort)      3   Test   claude -p <prompt: 20 chars>',
+        '  start  estimate          id  phase  agent   model  command',
+        '  +0s    2m 00s (history)  2   Build  shell   -      npm run build',
+        '  +0s    30s (effort)      3   Test   claude  opus   claude -p <prompt: 20 chars> --model opus',
         'Resume would skip:',
         '  1 (Setup): already complete',
         'Critical path: 1 → 2 (3m 00s)',
@@ -126,7 +126,7 @@ describe('formatDryRunReport', () => {
 
   it('says when nothing would run', () => {
     const tracker = new RunTracker(phases, { plan: 'demo', mode: 'dry_run', workers: 1 });
-    const report = formatDryRunReport([], { tracker, estimateOf: () => ({ durationMs: 0, source: 'default' }), commandOf: () => '', criticalPath: { phaseIds: [1], lengthMs: 1 } });
+    const report = formatDryRunReport([], { tracker, estimateOf: () => ({ durationMs: 0, source: 'default' }), commandOf: () => ({ agent: '', model: '', command: '' }), criticalPath: { phaseIds: [1], lengthMs: 1 } });
     expect(report).toBe(['Dry run of plan "demo" (1 worker): nothing was run or written.', 'Nothing would run.', 'Critical path: 1 (1ms)', 'Estimated makespan: 0s, up to 0 phases at once', ''].join('\n'));
   });
 });

@@ -59,17 +59,21 @@ export function formatRunReport(summary: RunSummary, context: ReportContext): { 
   const ordered = [...undone.filter((phase) => phase.status === 'failed'), ...undone.filter((phase) => phase.status !== 'failed')];
   const details = ordered.slice(0, MAX_DETAILS).map((phase) => {
     const log = phase.attempts > 0 ? ` (log: ${shown(`${context.runDir}/phase-${phase.phaseId}.log`, context.cwd)})` : '';
-    return `  phase ${phase.phaseId} (${tracker.titleOf(phase.phaseId)}) ${phase.status}: ${phase.reason ?? 'no reason given'}${log}`;
+    // The phase that hit a fatal answer has its reason on the `stopped:` line already.
+    const reason = phase.phaseId === summary.fatal?.phaseId ? '' : `: ${phase.reason ?? 'no reason given'}`;
+    return `  phase ${phase.phaseId} (${tracker.titleOf(phase.phaseId)}) ${phase.status}${reason}${log}`;
   });
   const more = ordered.length > MAX_DETAILS ? [`  … and ${ordered.length - MAX_DETAILS} more`] : [];
-  return { level: 'error', lines: [`${styles.red('✗ run failed')} in ${took}: ${counts}`, ...details, ...more] };
+  // A fatal answer stopped the run: what to do comes first, on its own line.
+  const fatal = summary.fatal === undefined ? [] : [`${styles.red('stopped:')} phase ${summary.fatal.phaseId}: ${summary.fatal.error.message}`];
+  return { level: 'error', lines: [`${styles.red('✗ run failed')} in ${took}: ${counts}`, ...fatal, ...details, ...more] };
 }
 
 /** What a dry run needs besides its events: each phase's estimate and command, and the critical path. */
 export interface DryRunContext {
   readonly tracker: RunTracker;
   readonly estimateOf: (id: number) => { readonly durationMs: number; readonly source: string };
-  readonly commandOf: (id: number) => string;
+  readonly commandOf: (id: number) => { readonly agent: string; readonly model: string; readonly command: string };
   readonly criticalPath: { readonly phaseIds: readonly number[]; readonly lengthMs: number };
 }
 
@@ -93,7 +97,9 @@ function replay(events: readonly HypervisorEvent[], context: DryRunContext): Dry
       peak = Math.max(peak, running);
       const estimate = context.estimateOf(event.phaseId);
       const when = `+${formatDuration(event.timestamp - startedAt)}`;
-      rows.push([when, `${formatDuration(estimate.durationMs)} (${estimate.source})`, String(event.phaseId), tracker.titleOf(event.phaseId), context.commandOf(event.phaseId)]);
+      const { agent, model, command } = context.commandOf(event.phaseId);
+      const estimated = `${formatDuration(estimate.durationMs)} (${estimate.source})`;
+      rows.push([when, estimated, String(event.phaseId), tracker.titleOf(event.phaseId), agent, model, command]);
     } else if (event.type === 'phase:finished') {
       if (event.attempts > 0) running -= 1;
       else skipped.push(`${event.phaseId} (${tracker.titleOf(event.phaseId)}): ${event.reason ?? event.status}`);
@@ -112,7 +118,7 @@ export function formatDryRunReport(events: readonly HypervisorEvent[], context: 
   const workers = tracker.workers === 1 ? '1 worker' : `${tracker.workers} workers`;
   return [
     `Dry run of plan ${JSON.stringify(tracker.plan)} (${workers}): nothing was run or written.`,
-    ...(rows.length === 0 ? ['Nothing would run.'] : formatTable([['start', 'estimate', 'id', 'phase', 'command'], ...rows], '  ')),
+    ...(rows.length === 0 ? ['Nothing would run.'] : formatTable([['start', 'estimate', 'id', 'phase', 'agent', 'model', 'command'], ...rows], '  ')),
     ...(skipped.length === 0 ? [] : ['Resume would skip:', ...skipped.map((text) => `  ${text}`)]),
     `Critical path: ${criticalPath.phaseIds.join(' → ')} (${formatDuration(criticalPath.lengthMs)})`,
     `Estimated makespan: ${formatDuration(tracker.summary?.durationMs ?? 0)}, up to ${peak} phase${peak === 1 ? '' : 's'} at once`,
