@@ -6,7 +6,7 @@ import { CliError } from './cli-error.js';
 import { CHECKPOINT_FORMATS, GROUP_POLICIES, RUN_DEFAULTS, RUN_MODES } from './run-defaults.js';
 import { mergeAgentFlags, parseToolList } from './agent-flags.js';
 import { pickSettings } from './run-settings.js';
-import type { SettingSources } from './run-settings.js';
+import type { RunSettings, SettingSources } from './run-settings.js';
 
 /** The options of `hypervisor run` as commander hands them over: strings and booleans, nothing checked yet. */
 export interface RawRunOptions {
@@ -41,27 +41,16 @@ export type PhaseSelection =
   | { readonly kind: 'only'; readonly ids: readonly number[] }
   | { readonly kind: 'from'; readonly id: number };
 
-/** The options of `hypervisor run`, validated, with defaults applied and paths made absolute. */
-export interface ResolvedRunOptions {
+/**
+ * The options of `hypervisor run`, validated, with defaults applied and paths made absolute: the run-wide
+ * settings (flag > config file > default, see {@link RunSettings}) and the flags that concern this run only.
+ */
+export interface ResolvedRunOptions extends Omit<RunSettings, 'mode'> {
   readonly planDir: string;
   readonly root: string;
   readonly mode: ExecutionMode;
-  readonly workers: number;
-  readonly agent: string;
-  readonly timeoutMs: number;
-  readonly retries: number;
-  readonly keepGoing: boolean;
   readonly force: boolean;
   readonly selection: PhaseSelection;
-  readonly checkpointFormat: (typeof CHECKPOINT_FORMATS)[number];
-  readonly groupPolicy: (typeof GROUP_POLICIES)[number];
-  /** Stall window and breaker from the config file; the engine's defaults when absent. */
-  readonly stallWindowMs?: number;
-  readonly breaker?: { readonly threshold?: number; readonly cooldownMs?: number };
-  /** The turn limit of phases that set none; each profile's own when absent. */
-  readonly maxTurns?: number;
-  /** What a success becomes when the agent was denied edits. */
-  readonly deniedEdits: 'partial' | 'failed';
   /** The config file's agent profiles with the agent flags (`--model` …) applied to the default agent. */
   readonly profiles: readonly AgentProfileInput[];
   /** Where each run-wide setting came from: a flag, the config file, or the built-in default. */

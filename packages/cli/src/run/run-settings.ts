@@ -32,8 +32,11 @@ export interface RunSettings {
   readonly keepGoing: boolean;
   readonly checkpointFormat: (typeof CHECKPOINT_FORMATS)[number];
   readonly groupPolicy: (typeof GROUP_POLICIES)[number];
+  /** What a success becomes when the agent was denied edits. */
   readonly deniedEdits: 'partial' | 'failed';
+  /** The turn limit of phases that set none; each profile's own when absent. */
   readonly maxTurns?: number;
+  /** Stall window and breaker from the config file; the engine's defaults when absent. */
   readonly stallWindowMs?: number;
   readonly breaker?: { readonly threshold?: number; readonly cooldownMs?: number };
 }

@@ -1,7 +1,5 @@
-import { chmod, mkdtemp, readFile, rm, symlink, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { chmod, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { lastValueFrom, toArray } from 'rxjs';
 import { definePlan } from '../../plan/define-plan.js';
@@ -10,24 +8,19 @@ import type { Phase } from '../../plan/plan.js';
 import type { AttemptResult, RunnerEvent } from '../../schedule/ports.js';
 import { createProcessSupervisor } from '../process/process-supervisor.js';
 import { STDIN_PROMPT_BYTES } from './agent-args.js';
+import { AGENT_FIXTURES, makeFakeClaudeRoot } from './__fixtures__/fake-claude-root.js';
 import { createProcessRunner } from './process-runner.js';
 import type { ProcessRunner, ProcessRunnerOptions } from './process-runner.js';
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__');
+const fixtures = AGENT_FIXTURES;
 const supervisor = createProcessSupervisor();
 let root: string;
 let record: string;
 let env: Record<string, string | undefined>;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'runner-processes-'));
-  const bin = join(root, 'bin');
-  await mkdir(bin);
-  await chmod(join(fixtures, 'fake-claude.mjs'), 0o755);
+  ({ root, record, env } = await makeFakeClaudeRoot('runner-processes-'));
   await chmod(join(fixtures, 'validation', 'check'), 0o755);
-  await symlink(join(fixtures, 'fake-claude.mjs'), join(bin, 'claude'));
-  record = join(root, 'record.json');
-  env = { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}`, FAKE_CLAUDE_RECORD: record };
 });
 
 afterAll(async () => {
