@@ -170,6 +170,10 @@ describe('buildProcessSpec', () => {
     ]);
   });
 
+  it('gives gemini one --allowed-tools flag per tool, since it takes one value per flag', () => {
+    expect(argsOf('gemini', { allowedTools: ['read_file', 'glob'] }).slice(-4)).toEqual(['--allowed-tools', 'read_file', '--allowed-tools', 'glob']);
+  });
+
   it('hands gemini a prompt on stdin by leaving out -p', () => {
     const spec = buildProcessSpec(profileOf('gemini'), { ...where, prompt: longPrompt });
     expect(spec.args).toEqual(['-o', 'json', '--approval-mode', 'auto_edit', '--skip-trust']);

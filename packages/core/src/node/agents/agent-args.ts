@@ -38,8 +38,10 @@ export function promptGoesOnStdin(profile: AgentProfile, prompt: string): boolea
 }
 
 const option = (flag: string, value: string | number | undefined): string[] => (value === undefined ? [] : [flag, String(value)]);
-// Variadic in the CLIs: one argument per item, placed last so that nothing after them is read as an item.
+// Variadic in claude: one argument per item, placed last so that nothing after them is read as an item.
 const list = (flag: string, items: readonly string[] | undefined): string[] => (items === undefined || items.length === 0 ? [] : [flag, ...items]);
+// One value per flag in gemini (yargs `nargs: 1`): the flag again for every item.
+const repeated = (flag: string, items: readonly string[] | undefined): string[] => (items ?? []).flatMap((item) => [flag, item]);
 
 function claudeArgs(profile: AgentProfile, call: AgentInvocation, onStdin: boolean): string[] {
   const format = profile.outputFormat ?? 'json';
@@ -84,7 +86,7 @@ function geminiArgs(profile: AgentProfile, call: AgentInvocation, onStdin: boole
     ...(profile.trustWorkspace === true ? ['--skip-trust'] : []),
     ...option('-m', call.model ?? profile.model),
     ...profile.extraArgs,
-    ...list('--allowed-tools', call.allowedTools ?? profile.allowedTools),
+    ...repeated('--allowed-tools', call.allowedTools ?? profile.allowedTools),
   ];
 }
 

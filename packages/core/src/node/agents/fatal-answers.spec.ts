@@ -47,6 +47,20 @@ describe('fatalAnswerOf', () => {
       `${rejected('claude', 'claude')} (it said: ${CLAUDE_BAD_MODE})`,
     ],
     [
+      'bypassPermissions refused to root (seen when the hypervisor runs as root)',
+      'claude',
+      failureText('claude exited with code 1: --dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons'),
+      'bypass_as_root',
+      'claude refuses bypassPermissions when run as root: choose another permissionMode for agents.claude, or run as a normal user (it said: --dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons)',
+    ],
+    [
+      'a flag codex was given twice (captured)',
+      'codex',
+      failureText("codex exited with code 2: error: the argument '--model <MODEL>' cannot be used multiple times", "error: the argument '--model <MODEL>' cannot be used multiple times"),
+      'rejected_argument',
+      `${rejected('codex', 'codex')} (it said: error: the argument '--model <MODEL>' cannot be used multiple times)`,
+    ],
+    [
       'a key claude refuses',
       'claude',
       failureText('claude answered with an error: Invalid API key · Fix external API key'),

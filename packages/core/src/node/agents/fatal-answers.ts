@@ -27,6 +27,11 @@ const CLAUDE: readonly FatalAnswer[] = [
   { match: /credit balance is too low/i, code: 'no_credit', advice: (profile) => `${profile.name} has no credit left on its account: add credit, or use another key` },
   { match: /issue with the selected model|not_found_error[^\n]*model|model[^\n]*(?:not found|does not exist)/i, code: 'unknown_model', advice: unknownModel },
   { match: /^error: (?:unknown option|option .* is invalid|too many arguments|missing required argument|unknown command)/m, code: 'rejected_argument', advice: rejected },
+  {
+    match: /--dangerously-skip-permissions cannot be used with root\/sudo privileges/,
+    code: 'bypass_as_root',
+    advice: (profile) => `${profile.name} refuses bypassPermissions when run as root: choose another permissionMode for agents.${profile.name}, or run as a normal user`,
+  },
 ];
 
 const CODEX: readonly FatalAnswer[] = [
@@ -35,7 +40,7 @@ const CODEX: readonly FatalAnswer[] = [
     code: 'not_a_git_repository',
     advice: (profile) => `${profile.name} runs only inside a git repository: run in a git work tree, or set agents.${profile.name}.skipGitRepoCheck: true`,
   },
-  { match: /^error: (?:unexpected argument|invalid value|unrecognized subcommand)/m, code: 'rejected_argument', advice: rejected },
+  { match: /^error: (?:unexpected argument|invalid value|unrecognized subcommand|the argument .* cannot be used multiple times|a value is required)/m, code: 'rejected_argument', advice: rejected },
   {
     match: /Not logged in|\b401 Unauthorized|Incorrect API key|invalid_api_key/i,
     code: 'not_logged_in',
