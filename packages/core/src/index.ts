@@ -30,6 +30,7 @@ export { hypervisorConfigSchema, parseHypervisorConfig } from './schedule/config
 export type { HypervisorConfig, HypervisorConfigInput } from './schedule/config.js';
 export { collectRunSummary, createRun } from './schedule/create-run.js';
 export type {
+  AgentProgress,
   AgentReport,
   ApprovalDecision,
   Approver,

@@ -27,6 +27,8 @@ const agentOutcomeSchema = z.strictObject({
   model: z.string().optional(),
   /** The tools the agent was refused. */
   permission_denials: z.array(z.string()).optional(),
+  /** The session the last attempt resumed; absent when it started a fresh one. */
+  resumed_session: z.string().optional(),
 });
 
 /** The outcome of the phase's validation script. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { NEVER, Observable, VirtualTimeScheduler, concat, of, throwError, timer } from 'rxjs';
+import { NEVER, Observable, VirtualTimeScheduler, concat, from, of, throwError, timer } from 'rxjs';
 import { map } from 'rxjs';
 import { definePlan } from '../plan/define-plan.js';
 import { startAttempt } from './attempt.js';
@@ -12,7 +12,13 @@ const request = { runId: 'run-1', phase, attempt: 2, prompt: 'Do it again.' };
 function listen(): AttemptListener & { readonly outputs: string[]; readonly results: AttemptResult[] } {
   const outputs: string[] = [];
   const results: AttemptResult[] = [];
-  return { outputs, results, output: (stream, text) => outputs.push(`${stream}:${text}`), settled: (result) => results.push(result) };
+  return {
+    outputs,
+    results,
+    output: (stream, text) => outputs.push(`${stream}:${text}`),
+    agent: (progress) => outputs.push(`agent:${JSON.stringify(progress)}`),
+    settled: (result) => results.push(result),
+  };
 }
 
 function runnerOf(events$: (signal: AbortSignal) => Observable<RunnerEvent>): PhaseRunner & { signal?: AbortSignal; unsubscribedAt?: number } {
@@ -35,7 +41,7 @@ let scheduler = new VirtualTimeScheduler();
 const fresh = (): VirtualTimeScheduler => (scheduler = new VirtualTimeScheduler());
 
 describe('startAttempt', () => {
-  it('passes the request with a signal to the runner, relays its output, and settles with its result', () => {
+  it("passes the request with a signal to the runner, relays its output and the agent's progress, and settles with its result", () => {
     fresh();
     let seen: unknown;
     const listener = listen();
@@ -44,14 +50,14 @@ describe('startAttempt', () => {
         seen = attemptRequest;
         return timer(10, scheduler).pipe(
           map((): RunnerEvent => ({ type: 'output', stream: 'stderr', text: 'warn' })),
-          (output$) => concat(output$, of<RunnerEvent>({ type: 'result', result: { outcome: 'succeeded', quality: 1 } })),
+          (output$) => concat(output$, from<RunnerEvent[]>([{ type: 'agent', progress: { turns: 2, tool: 'Bash npm test' } }, { type: 'result', result: { outcome: 'succeeded', quality: 1 } }])),
         );
       },
     };
     startAttempt(runner, request, 100, scheduler, listener);
     expect(seen).toMatchObject({ ...request, signal: expect.any(AbortSignal) });
     scheduler.flush();
-    expect(listener.outputs).toEqual(['stderr:warn']);
+    expect(listener.outputs).toEqual(['stderr:warn', 'agent:{"turns":2,"tool":"Bash npm test"}']);
     expect(listener.results).toEqual([{ outcome: 'succeeded', quality: 1 }]);
   });
 

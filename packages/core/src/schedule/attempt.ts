@@ -1,11 +1,13 @@
 import { Subscription, defer } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
 import { toEventError } from '@kazuba/hypervisor-v2';
-import type { AttemptRequest, AttemptResult, PhaseRunner } from './ports.js';
+import type { AgentProgress, AttemptRequest, AttemptResult, PhaseRunner } from './ports.js';
 
 /** What the engine hears from one attempt. */
 export interface AttemptListener {
   output(stream: 'stdout' | 'stderr', text: string): void;
+  /** What the agent says about its progress. */
+  agent(progress: AgentProgress): void;
   /** Called exactly once, unless the attempt is cancelled first. */
   settled(result: AttemptResult): void;
 }
@@ -43,6 +45,7 @@ export function startAttempt(runner: PhaseRunner, request: Omit<AttemptRequest, 
     defer(() => runner.run({ ...request, signal: controller.signal })).subscribe({
       next: (event) => {
         if (event.type === 'output') listener.output(event.stream, event.text);
+        else if (event.type === 'agent') listener.agent(event.progress);
         else result = event.result;
       },
       error: (error: unknown) => finish({ outcome: 'failed', error: toEventError(error) }),

@@ -37,6 +37,8 @@ describe('parseHypervisorConfig', () => {
       stallWindowMs: 1_800_000,
       rateLimitWaitMs: 300_000,
       force: false,
+      maxCostUsd: null,
+      retryFreshSession: false,
       checkpointFormat: 'toon',
     });
   });

@@ -45,6 +45,13 @@ export const hypervisorConfigSchema = z.strictObject({
   rateLimitWaitMs: positiveMs.default(300_000),
   /** Ignore checkpoints: run every phase even when its record says it is complete. */
   force: z.boolean().default(false),
+  /**
+   * The run's budget in US dollars: once the attempts' reported costs add up to it, no phase or retry starts
+   * (not-started phases end `skipped`, reason `budget`); running ones finish. null: no budget.
+   */
+  maxCostUsd: z.number().positive().nullable().default(null),
+  /** Retry in a fresh agent session instead of resuming the failed attempt's (which keeps what the agent learned). */
+  retryFreshSession: z.boolean().default(false),
   /** The encoding of the checkpoints written: TOON text, or the original's kazuba container. */
   checkpointFormat: z.enum(['toon', 'kazuba']).default('toon'),
 });

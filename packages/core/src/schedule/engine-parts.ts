@@ -44,8 +44,12 @@ export function leaseOf(memory: UnifiedMemoryManager, request: MemoryRequest): O
   });
 }
 
-/** The prompt of a retry: the phase's prompt, what went wrong, and the phase's recovery plan. */
-export function retryPrompt(phase: Phase, failure: string): string {
+/**
+ * The prompt of a retry: what went wrong and the phase's recovery plan, after the phase's prompt, or alone when the
+ * retry resumes the agent's session (which holds the phase's prompt already).
+ */
+export function retryPrompt(phase: Phase, failure: string, resumesSession = false): string {
   const recovery = phase.recoveryPlan === undefined ? '' : `\n\nRecovery plan: ${phase.recoveryPlan}`;
-  return `${phase.prompt}\n\nThe previous attempt failed: ${failure}${recovery}`;
+  const retry = `The previous attempt failed: ${failure}${recovery}`;
+  return resumesSession ? retry : `${phase.prompt}\n\n${retry}`;
 }

@@ -19,7 +19,7 @@ export interface PhaseAttemptsOptions {
   readonly scheduler: SchedulerLike;
   /** One attempt's time limit; infinite for none. */
   readonly timeoutMs: number;
-  readonly config: Pick<HypervisorConfig, 'maxRetries' | 'backoff' | 'qualityThreshold' | 'rateLimitWaitMs'>;
+  readonly config: Pick<HypervisorConfig, 'maxRetries' | 'backoff' | 'qualityThreshold' | 'rateLimitWaitMs' | 'retryFreshSession'>;
   /** Jitter source in [0, 1). */
   readonly random: () => number;
   readonly breaker: Pick<PhaseBreaker, 'tryAdmit' | 'recordSuccess' | 'recordFailure'>;
@@ -34,6 +34,10 @@ export interface AttemptsHost {
   emit(event: Unstamped): void;
   /** Why the run starts no attempt any more (cancelled, or stopped by a fatal answer); undefined while it does. */
   haltReason(): string | undefined;
+  /** Counts what an attempt cost against the run's budget. */
+  spend(costUsd: number): void;
+  /** Whether the run's budget is spent: no retry or re-run starts. */
+  budgetSpent(): boolean;
   /** Ends the phase. */
   finish(phase: Phase, status: FinishedStatus, reason?: string): void;
   /** A fatal answer: the phase fails and the whole run stops. */
@@ -60,7 +64,7 @@ export class PhaseAttempts {
 
   /** Starts the phase's first attempt. */
   start(phase: Phase): void {
-    this.attempt(phase, 1, phase.prompt);
+    this.attempt(phase, 1, phase.prompt, undefined);
   }
 
   /** Aborts every running attempt with `reason`, and tells `cancelled` of each phase in turn. */
@@ -72,35 +76,41 @@ export class PhaseAttempts {
     }
   }
 
-  private attempt(phase: Phase, attempt: number, prompt: string): void {
+  /** Runs one attempt; `resumeSession` is the agent session it continues, when it is a retry that resumes. */
+  private attempt(phase: Phase, attempt: number, prompt: string, resumeSession: string | undefined): void {
     const halted = this.host.haltReason();
     if (halted !== undefined) return this.host.finish(phase, 'cancelled', halted);
-    const { runId, runner, scheduler, timeoutMs } = this.options;
     const run = this.host.runOf(phase.id);
+    // Only retries and re-runs after a rate limit get here once the budget is spent: the first attempts never start.
+    if (this.host.budgetSpent()) return this.host.finish(phase, 'failed', `${run.error?.message ?? 'rate limited'}; not tried again: the budget is spent`);
+    const { runId, runner, scheduler, timeoutMs } = this.options;
     run.attempts = attempt;
     run.startedAtMs ??= scheduler.now();
-    this.host.emit({ type: 'phase:started', phaseId: phase.id, attempt });
+    const resumes = resumeSession === undefined ? {} : { resumeSession };
+    this.host.emit({ type: 'phase:started', phaseId: phase.id, attempt, ...(resumeSession === undefined ? {} : { resumesSession: resumeSession }) });
     let settled = false;
-    const running = startAttempt(runner, { runId, phase, attempt, prompt }, timeoutMs, scheduler, {
+    const running = startAttempt(runner, { runId, phase, attempt, prompt, ...resumes }, timeoutMs, scheduler, {
       output: (stream, text) => this.host.emit({ type: 'phase:output', phaseId: phase.id, attempt, stream, text }),
+      agent: (progress) => this.host.emit({ type: 'phase:agent', phaseId: phase.id, attempt, ...progress }),
       settled: (result) => {
         settled = true;
         this.running.delete(phase.id);
-        this.onResult(phase, attempt, prompt, result);
+        this.onResult(phase, attempt, prompt, resumeSession, result);
       },
     });
     // A runner may settle before startAttempt returns (an in-memory one does): then there is nothing to track.
     if (!settled) this.running.set(phase.id, running);
   }
 
-  private onResult(phase: Phase, attempt: number, prompt: string, result: AttemptResult): void {
+  private onResult(phase: Phase, attempt: number, prompt: string, resumeSession: string | undefined, result: AttemptResult): void {
     const { config, breaker, waits, scheduler } = this.options;
     const run = this.host.runOf(phase.id);
     if (result.agent !== undefined) run.agent = result.agent;
+    if (result.agent?.costUsd !== undefined) this.host.spend(result.agent.costUsd);
     if (result.outcome === 'rate_limited') {
       const resetIn = result.resetAt === undefined ? config.rateLimitWaitMs : Math.max(0, result.resetAt - scheduler.now());
       this.host.emit({ type: 'phase:retrying', phaseId: phase.id, attempt, delayMs: resetIn, reason: result.message, rateLimited: true });
-      return waits.delay(phase.id, resetIn, () => this.attempt(phase, attempt, prompt));
+      return waits.delay(phase.id, resetIn, () => this.attempt(phase, attempt, prompt, resumeSession));
     }
     if (result.outcome === 'fatal') return this.host.halt(phase, result.error);
     if ('validation' in result && result.validation !== undefined) run.validation = result.validation;
@@ -115,15 +125,41 @@ export class PhaseAttempts {
     run.error = result.error;
     breaker.recordFailure();
     if (attempt > config.maxRetries || this.host.haltReason() !== undefined) return this.host.finish(phase, 'failed', result.error.message);
+    if (this.host.budgetSpent()) return this.host.finish(phase, 'failed', `${result.error.message}; not retried: the budget is spent`);
     const random = this.options.random;
     const delayMs = backoffDelayMs(attempt, config.backoff, random());
     this.host.emit({ type: 'phase:retrying', phaseId: phase.id, attempt, delayMs, reason: result.error.message, rateLimited: false });
-    waits.delay(phase.id, delayMs, () => this.retryWhenAdmitted(phase, attempt + 1, retryPrompt(phase, result.error.message)));
+    const resume = this.sessionToResume(result.error.code, run.agent?.sessionId);
+    const next = retryPrompt(phase, result.error.message, resume !== undefined);
+    waits.delay(phase.id, delayMs, () => this.retryWhenAdmitted(phase, attempt + 1, next, resume));
   }
 
-  private retryWhenAdmitted(phase: Phase, attempt: number, prompt: string): void {
-    if (this.options.breaker.tryAdmit()) return this.attempt(phase, attempt, prompt);
+  /**
+   * The session a retry resumes, so that the agent keeps what it learned: the failed attempt's, unless the failure
+   * made it worthless (a timeout, a crash, a context overflow, a session the agent no longer knows) or the config
+   * asks for fresh sessions.
+   */
+  private sessionToResume(code: string | undefined, sessionId: string | undefined): string | undefined {
+    if (sessionId === undefined || this.options.config.retryFreshSession) return undefined;
+    if (code === undefined || FRESH_SESSION_CODES.has(code) || /^(?:exit|signal)_/.test(code)) return undefined;
+    return sessionId;
+  }
+
+  private retryWhenAdmitted(phase: Phase, attempt: number, prompt: string, resume: string | undefined): void {
+    if (this.options.breaker.tryAdmit()) return this.attempt(phase, attempt, prompt, resume);
     // The run releases it once the breaker has admitted it: asking again would take a second probe slot and fail.
-    this.options.waits.hold(phase.id, () => this.attempt(phase, attempt, prompt));
+    this.options.waits.hold(phase.id, () => this.attempt(phase, attempt, prompt, resume));
   }
 }
+
+/** Failures after which the agent's session is worth nothing to a retry: it starts a fresh one. */
+const FRESH_SESSION_CODES: ReadonlySet<string> = new Set([
+  'timeout',
+  'stopped',
+  'context_overflow',
+  'session_not_found',
+  'launch_failed',
+  'no_result',
+  'runner_error',
+  'unparseable_result',
+]);

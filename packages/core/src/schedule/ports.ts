@@ -14,6 +14,23 @@ export interface AttemptRequest {
   readonly prompt: string;
   /** Aborts on timeout and on cancellation: the runner must then stop the attempt, process tree included. */
   readonly signal: AbortSignal;
+  /**
+   * The agent session a retry resumes (the failed attempt's `sessionId`), so that the agent keeps what it learned;
+   * absent for a fresh session. A runner whose agent cannot resume starts a fresh one.
+   */
+  readonly resumeSession?: string;
+}
+
+/** What an agent says about its progress while it works (from its stream), each field where it says it. */
+export interface AgentProgress {
+  /** Turns so far. */
+  readonly turns?: number;
+  /** The tool in use now with its main argument, e.g. `Edit src/app.ts`, `Bash npm test`. */
+  readonly tool?: string;
+  /** Cost so far, in US dollars. */
+  readonly costUsd?: number;
+  readonly model?: string;
+  readonly sessionId?: string;
 }
 
 /** What the agent reported about an attempt, where it reports it. */
@@ -30,6 +47,8 @@ export interface AgentReport {
   readonly model?: string;
   /** The tools the agent was refused (claude's `permission_denials`), each once. */
   readonly permissionDenials?: readonly string[];
+  /** The session the attempt resumed (`--resume`); absent for a fresh session. */
+  readonly resumedSession?: string;
 }
 
 /** The outcome of the phase's validation script. */
@@ -72,9 +91,10 @@ export type AttemptResult =
       readonly agent?: AgentReport;
     };
 
-/** What a runner emits during an attempt: output as it comes, then exactly one result. */
+/** What a runner emits during an attempt: output and the agent's progress as they come, then exactly one result. */
 export type RunnerEvent =
   | { readonly type: 'output'; readonly stream: 'stdout' | 'stderr'; readonly text: string }
+  | { readonly type: 'agent'; readonly progress: AgentProgress }
   | { readonly type: 'result'; readonly result: AttemptResult };
 
 /**

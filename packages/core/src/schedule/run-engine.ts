@@ -56,7 +56,11 @@ export class RunEngine {
   private readonly attempts: PhaseAttempts;
   private readonly admission: PhaseAdmission;
   private readonly startedAtMs: number;
-  private stopped: 'fail-fast' | 'cancelled' | 'fatal' | undefined;
+  private stopped: 'fail-fast' | 'cancelled' | 'fatal' | 'budget' | undefined;
+  /** What the attempts have cost so far, as the agents reported it. */
+  private spentUsd = 0;
+  private costReported = false;
+  private budgetReached = false;
   /** The fatal answer that stopped the run, if one did. */
   private fatal: { readonly phaseId: number; readonly error: EventError } | undefined;
   private ended = 0;
@@ -144,6 +148,18 @@ export class RunEngine {
   private failStart(id: number, error: unknown): void {
     this.runOf(id).error = toEventError(error);
     this.finishPhase(this.phaseOf(id), 'failed', 'could not start');
+  }
+
+  /** Counts an attempt's cost; reaching the budget ends every phase that has not started, reason `budget`. */
+  private spend(costUsd: number): void {
+    this.spentUsd += costUsd;
+    this.costReported = true;
+    const budgetUsd = this.setup.config.maxCostUsd;
+    if (budgetUsd === null || this.budgetReached || this.spentUsd < budgetUsd) return;
+    this.budgetReached = true;
+    this.emit({ type: 'budget:reached', spentUsd: this.spentUsd, budgetUsd });
+    this.stopped ??= 'budget';
+    this.endNotStarted('skipped', 'budget');
   }
 
   /** A fatal answer: the phase fails without a retry or a breaker failure, and the whole run stops at once. */
@@ -243,6 +259,8 @@ export class RunEngine {
       cancelled: this.stopped === 'cancelled',
       durationMs: this.setup.scheduler.now() - this.startedAtMs,
       ...(this.fatal === undefined ? {} : { fatal: this.fatal }),
+      ...(this.costReported ? { costUsd: this.spentUsd } : {}),
+      ...(this.setup.config.maxCostUsd === null ? {} : { budgetUsd: this.setup.config.maxCostUsd }),
     });
     const end = (): void => {
       this.emit({ type: 'run:finished', summary });
@@ -311,6 +329,8 @@ export class RunEngine {
         haltReason: () => (this.halted ? (this.stopped === 'fatal' ? 'the run was stopped' : 'the run was cancelled') : undefined),
         finish: (phase, status, reason) => this.finishPhase(phase, status, reason),
         halt: (phase, error) => this.halt(phase, error),
+        spend: (costUsd) => this.spend(costUsd),
+        budgetSpent: () => this.budgetReached,
       },
     );
   }

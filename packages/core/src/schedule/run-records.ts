@@ -51,6 +51,7 @@ function agentOf(agent: NonNullable<PhaseRun['agent']>): NonNullable<PhaseCheckp
     ...(agent.sessionId === undefined ? {} : { session_id: agent.sessionId }),
     ...(agent.model === undefined ? {} : { model: agent.model }),
     ...(agent.permissionDenials === undefined ? {} : { permission_denials: [...agent.permissionDenials] }),
+    ...(agent.resumedSession === undefined ? {} : { resumed_session: agent.resumedSession }),
   };
 }
 
@@ -67,11 +68,14 @@ export interface RunEnding {
   readonly durationMs: number;
   /** The fatal answer that stopped the run. */
   readonly fatal?: { readonly phaseId: number; readonly error: EventError };
+  /** What the attempts cost, when an agent reported any cost. */
+  readonly costUsd?: number;
+  readonly budgetUsd?: number;
 }
 
 /** What the run did: `succeeded` when every phase succeeded, was already complete, or may be skipped. */
 export function buildSummary(plan: Plan, runs: ReadonlyMap<number, PhaseRun>, ending: RunEnding): RunSummary {
-  const { cancelled, durationMs, fatal } = ending;
+  const { cancelled, durationMs, fatal, costUsd, budgetUsd } = ending;
   const phases: PhaseResult[] = plan.phases.map((phase) => {
     const run = runs.get(phase.id) as PhaseRun;
     const status = run.status as FinishedStatus;
@@ -87,6 +91,8 @@ export function buildSummary(plan: Plan, runs: ReadonlyMap<number, PhaseRun>, en
     durationMs,
     countsByStatus: countStatuses(runs.values()),
     phases,
+    ...(costUsd === undefined ? {} : { costUsd }),
+    ...(budgetUsd === undefined ? {} : { budgetUsd }),
     ...(fatal === undefined ? {} : { fatal: { phaseId: fatal.phaseId, error: fatal.error } }),
   };
 }

@@ -51,6 +51,10 @@ export const runSummarySchema = z.strictObject({
   durationMs: milliseconds,
   countsByStatus: z.record(phaseStatusSchema, count),
   phases: z.array(phaseResultSchema),
+  /** What the attempts of the run cost, in US dollars, as the agents reported it. */
+  costUsd: z.number().nonnegative().optional(),
+  /** The run's budget, when it had one; reaching it stopped new phases and retries. */
+  budgetUsd: z.number().positive().optional(),
   /** The answer no retry could fix (not logged in, a missing agent CLI …) that stopped the run, and its phase. */
   fatal: z.strictObject({ phaseId, error: eventErrorSchema }).optional(),
 });
@@ -80,7 +84,29 @@ export const hypervisorEventSchema = z.discriminatedUnion('type', [
     maxWorkers: z.int().positive(),
   }),
   z.strictObject({ ...base, type: z.literal('phase:queued'), phaseId }),
-  z.strictObject({ ...base, type: z.literal('phase:started'), phaseId, attempt, agent: z.string().optional() }),
+  z.strictObject({
+    ...base,
+    type: z.literal('phase:started'),
+    phaseId,
+    attempt,
+    agent: z.string().optional(),
+    /** The agent session this attempt resumes (a retry that keeps what the failed attempt learned). */
+    resumesSession: z.string().optional(),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('phase:agent'),
+    phaseId,
+    attempt,
+    /** The agent's turns so far. */
+    turns: count.optional(),
+    /** The tool the agent is using now, with its main argument, e.g. `Edit src/app.ts` or `Bash npm test`. */
+    tool: z.string().optional(),
+    /** What the attempt has cost so far, in US dollars, where the agent says. */
+    costUsd: z.number().nonnegative().optional(),
+    model: z.string().optional(),
+    sessionId: z.string().optional(),
+  }),
   z.strictObject({
     ...base,
     type: z.literal('phase:output'),
@@ -122,6 +148,13 @@ export const hypervisorEventSchema = z.discriminatedUnion('type', [
     from: executionModeSchema,
     to: executionModeSchema,
     reason: z.string(),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('budget:reached'),
+    /** What the run has spent, in US dollars, when it reached its budget. */
+    spentUsd: z.number().nonnegative(),
+    budgetUsd: z.number().positive(),
   }),
   z.strictObject({ ...base, type: z.literal('run:finished'), summary: runSummarySchema }),
   z.strictObject({

@@ -10,12 +10,13 @@ export type EventPriority = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
  * The default priority of each event type, mapped onto the original's levels: run boundaries and an open
  * breaker are critical (like session start/end and escalation), failures are high (like tool failures),
  * starts and retries are coordination (like task delegation), completions are standard (like task
- * completion), queueing is completion tracking, output is telemetry.
+ * completion), queueing is completion tracking, the agent's progress and output are telemetry.
  */
 export const EVENT_PRIORITIES: Readonly<Record<HypervisorEventType, EventPriority>> = Object.freeze({
   'run:started': 1,
   'run:finished': 1,
   'breaker:opened': 1,
+  'budget:reached': 1,
   'mode:fell-back': 2,
   'handler:failed': 2,
   'plugin:failed': 2,
@@ -26,6 +27,7 @@ export const EVENT_PRIORITIES: Readonly<Record<HypervisorEventType, EventPriorit
   'breaker:closed': 3,
   'phase:finished': 4,
   'phase:queued': 6,
+  'phase:agent': 8,
   'phase:output': 9,
 });
 

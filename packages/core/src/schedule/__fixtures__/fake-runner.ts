@@ -1,11 +1,11 @@
 import { NEVER, concatMap, finalize, from, throwError, timer } from 'rxjs';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { Phase } from '../../plan/plan.js';
-import type { AttemptRequest, AttemptResult, PhaseRunner, RunnerEvent } from '../ports.js';
+import type { AgentProgress, AttemptRequest, AttemptResult, PhaseRunner, RunnerEvent } from '../ports.js';
 
 /** How one scripted attempt behaves: after `after` ms it emits `output`, then ends as the step says. */
 export type ScriptStep =
-  | { readonly after?: number; readonly output?: readonly string[]; readonly result: AttemptResult }
+  | { readonly after?: number; readonly output?: readonly string[]; readonly progress?: readonly AgentProgress[]; readonly result: AttemptResult }
   | { readonly after?: number; readonly error: unknown }
   /** Never ends by itself: only its abort signal or unsubscription stops it. */
   | { readonly hang: true }
@@ -18,6 +18,8 @@ export interface AttemptCall {
   readonly attempt: number;
   readonly prompt: string;
   readonly signal: AbortSignal;
+  /** The agent session the attempt was asked to resume. */
+  readonly resumeSession?: string;
   /** Scheduler time of the call. */
   readonly calledAt: number;
   /** Scheduler time the signal aborted, and why. */
@@ -64,7 +66,13 @@ function play(step: ScriptStep, scheduler: SchedulerLike): Observable<RunnerEven
   if ('hang' in step) return NEVER;
   if ('throwOnCall' in step) throw step.throwOnCall;
   const after = step.after ?? 0;
-  const outputs = 'result' in step ? (step.output ?? []).map((text): RunnerEvent => ({ type: 'output', stream: 'stdout', text })) : [];
+  const outputs =
+    'result' in step
+      ? [
+          ...(step.output ?? []).map((text): RunnerEvent => ({ type: 'output', stream: 'stdout', text })),
+          ...(step.progress ?? []).map((progress): RunnerEvent => ({ type: 'agent', progress })),
+        ]
+      : [];
   const settle$: Observable<RunnerEvent> = 'error' in step ? throwError(() => step.error) : from([...outputs, { type: 'result' as const, result: step.result }]);
   return after === 0 ? settle$ : timer(after, scheduler).pipe(concatMap(() => settle$));
 }
@@ -86,7 +94,14 @@ export function createFakeRunner(options: FakeRunnerOptions): FakeRunner {
     callsOf: (phaseId) => calls.filter((call) => call.phaseId === phaseId),
     run(request: AttemptRequest) {
       const { scheduler } = options;
-      const call: AttemptCall = { phaseId: request.phase.id, attempt: request.attempt, prompt: request.prompt, signal: request.signal, calledAt: scheduler.now() };
+      const call: AttemptCall = {
+        phaseId: request.phase.id,
+        attempt: request.attempt,
+        prompt: request.prompt,
+        signal: request.signal,
+        calledAt: scheduler.now(),
+        ...(request.resumeSession === undefined ? {} : { resumeSession: request.resumeSession }),
+      };
       calls.push(call);
       request.signal.addEventListener('abort', () => {
         call.abortedAt = scheduler.now();
