@@ -43,6 +43,10 @@ export const learningEventMetadataSchema = z
     turns: z.int().nonnegative().optional(),
     /** Cost the agent reported, in US dollars. */
     cost_usd: z.number().nonnegative().optional(),
+    /** The model the attempt asked for. */
+    model: z.string().min(1).optional(),
+    /** The agent's session of the attempt. */
+    session_id: z.string().min(1).optional(),
     /** A quality score given by validation or a reviewer; its scale is the scorer's. */
     quality: z.number().optional(),
     /** Identifies the run the event belongs to. */

@@ -6,7 +6,7 @@ import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Observable, Subject, from, throwError } from 'rxjs';
-import { T0, cancelledRun, dryRun, mixedRun, phases } from '../__fixtures__/hypervisor-events.js';
+import { T0, cancelledRun, dryRun, mixedRun, phases, recordedRun } from '../__fixtures__/hypervisor-events.js';
 import { isBridgeError } from '../errors.js';
 import { readLearningEvents } from '../io/learning-event-files.js';
 import { toLearningEventRows } from '../io/learning-event-table.js';
@@ -161,6 +161,22 @@ describe('createHypervisorBridge', () => {
       durationMs: { mean: 54_250, median: 53_500, p95: 90_000 },
       totalCostUsd: 0.63,
     });
+  });
+
+  it("records turns, cost, model and session of every attempt, a retried one included, and counts every attempt's cost", () => {
+    const agent = (turns: number, costUsd: number, sessionId: string) => ({ turns, costUsd, sessionId, model: 'claude-opus-5' });
+    const run = recordedRun('r-9', [
+      { type: 'run:started', timestamp: T0, plan: 'plans-v2', phaseIds: [11], mode: 'sequential', maxWorkers: 1 },
+      { type: 'phase:started', timestamp: T0 + 1_000, phaseId: 11, attempt: 1 },
+      { type: 'phase:retrying', timestamp: T0 + 5_000, phaseId: 11, attempt: 1, delayMs: 1_000, reason: 'validation failed', rateLimited: false, ...agent(8, 0.3, 's-1') },
+      { type: 'phase:started', timestamp: T0 + 6_000, phaseId: 11, attempt: 2, resumesSession: 's-1' },
+      { type: 'phase:finished', timestamp: T0 + 9_000, phaseId: 11, status: 'success', attempts: 2, durationMs: 8_000, exitCode: 0, ...agent(3, 0.1, 's-1') },
+    ]);
+    const bridge = recorded(run);
+    const metadataOf = (type: string) => bridge.history().find((event) => event.event_type === type)?.metadata;
+    expect(metadataOf('phase_retry')).toMatchObject({ turns: 8, cost_usd: 0.3, session_id: 's-1', model: 'claude-opus-5' });
+    expect(metadataOf('phase_end')).toMatchObject({ turns: 3, cost_usd: 0.1, session_id: 's-1', model: 'claude-opus-5' });
+    expect(bridge.stats().totalCostUsd).toBeCloseTo(0.4);
   });
 
   it('records a cancelled run: the running phase and the one never started become phase_skipped with status cancelled', () => {

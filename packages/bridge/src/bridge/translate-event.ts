@@ -63,6 +63,21 @@ function errorMetadata(error: EventError): { [key: string]: string } {
  * delivered out of order (as an event mesh may) are still translated right. Events a learning system has no
  * use for (queued, output, breaker, mode, failures of handlers, checkpoints and plugins) become nothing.
  */
+
+/** What the agent reported of an attempt, under the learning events' metadata names. */
+function agentMetadata(event: {
+  readonly turns?: number | undefined;
+  readonly costUsd?: number | undefined;
+  readonly sessionId?: string | undefined;
+  readonly model?: string | undefined;
+}): { turns?: number; cost_usd?: number; session_id?: string; model?: string } {
+  return {
+    ...(event.turns === undefined ? {} : { turns: event.turns }),
+    ...(event.costUsd === undefined ? {} : { cost_usd: event.costUsd }),
+    ...(event.sessionId === undefined ? {} : { session_id: event.sessionId }),
+    ...(event.model === undefined ? {} : { model: event.model }),
+  };
+}
 export class EventTranslator {
   readonly #runs = new Map<string, RunContext>();
 
@@ -148,6 +163,7 @@ export class EventTranslator {
       delay_ms: event.delayMs,
       rate_limited: event.rateLimited,
       reason: event.reason,
+      ...agentMetadata(event),
     };
     const learning: LearningEvent = {
       event_type: 'phase_retry',
@@ -159,7 +175,7 @@ export class EventTranslator {
     };
     // A rate limit is not the phase's failure: the same attempt runs again and no retry is spent.
     if (event.rateLimited) return { event: learning };
-    const end = { outcome: 'failed', final: false, durationMs, costUsd: undefined, endedAt: event.timestamp } as const;
+    const end = { outcome: 'failed', final: false, durationMs, costUsd: event.costUsd, endedAt: event.timestamp } as const;
     return { event: learning, ...this.#outcome(event.runId, run, event.phaseId, event.attempt, end) };
   }
 
@@ -175,12 +191,10 @@ export class EventTranslator {
       status: event.status,
       ...(typeof event.exitCode === 'number' ? { exit_code: event.exitCode } : {}),
       ...(agent === undefined ? {} : { agent }),
-      ...(event.turns === undefined ? {} : { turns: event.turns }),
-      ...(event.costUsd === undefined ? {} : { cost_usd: event.costUsd }),
+      ...agentMetadata(event),
       ...this.#context(event.runId, run, event.phaseId),
       ...(event.reason === undefined ? {} : { reason: event.reason }),
       ...(event.error === undefined ? {} : { error: errorMetadata(event.error) }),
-      ...(event.sessionId === undefined ? {} : { session_id: event.sessionId }),
     };
     const [eventType, success] = finishedType(event.status);
     const learning: LearningEvent = {

@@ -1,5 +1,6 @@
 import { formatDuration } from '@kazuba/core';
 import type { HypervisorEvent, HypervisorEventOf } from '@kazuba/hypervisor-v2';
+import { formatUsd } from './live-frame.js';
 import type { RunTracker } from './run-tracker.js';
 import type { Styles } from './styles.js';
 
@@ -45,8 +46,10 @@ export function formatEventLine(event: HypervisorEvent, tracker: RunTracker, sty
   switch (event.type) {
     case 'phase:queued':
       return { level: 'info', text: `${styles.dim('·')} ${phaseName(tracker, event.phaseId)} queued` };
-    case 'phase:started':
-      return { level: 'info', text: `${styles.cyan('▸')} ${phaseName(tracker, event.phaseId)} started${event.attempt > 1 ? `, attempt ${event.attempt}` : ''}` };
+    case 'phase:started': {
+      const resumes = event.resumesSession === undefined ? '' : ', resuming the agent session';
+      return { level: 'info', text: `${styles.cyan('▸')} ${phaseName(tracker, event.phaseId)} started${event.attempt > 1 ? `, attempt ${event.attempt}` : ''}${resumes}` };
+    }
     case 'phase:retrying': {
       const name = phaseName(tracker, event.phaseId);
       const wait = formatDuration(event.delayMs);
@@ -66,6 +69,11 @@ export function formatEventLine(event: HypervisorEvent, tracker: RunTracker, sty
       return { level: 'info', text: `${styles.yellow('circuit breaker half-open')}: one probe phase may run` };
     case 'breaker:closed':
       return { level: 'info', text: `${styles.green('circuit breaker closed')}` };
+    case 'budget:reached':
+      return {
+        level: 'error',
+        text: `${styles.red('budget reached')}: ${formatUsd(event.spentUsd)} spent of ${formatUsd(event.budgetUsd)}; no new phase or retry starts, running phases finish`,
+      };
     case 'mode:fell-back':
       return { level: 'info', text: `${styles.yellow('fell back')} from ${event.from} to ${event.to} mode: ${event.reason}` };
     case 'checkpoint:failed':

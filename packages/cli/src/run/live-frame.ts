@@ -36,18 +36,42 @@ export function fitSegments(segments: readonly Segment[], width: number): string
   return line;
 }
 
+/** US dollars for people: `$0.42`, `$12.30`. */
+export function formatUsd(amount: number): string {
+  return `$${amount.toFixed(2)}`;
+}
+
+/** What the agent of a running attempt is doing: `turn 7 · Edit src/app.ts · $0.42`, the parts it reported. */
+function agentDetail(phase: PhaseProgress): string {
+  const { turns, tool, costUsd } = phase.agent;
+  return [turns === undefined ? '' : `turn ${turns}`, tool ?? '', costUsd === undefined ? '' : formatUsd(costUsd)].filter((part) => part !== '').join(' · ');
+}
+
 function phaseRow(phase: PhaseProgress, now: number, width: number, styles: Styles): string {
   const id = String(phase.info.id);
   const retrying = phase.retryAt !== undefined;
   const detail = retrying
     ? `retry in ${formatDuration(Math.max(0, (phase.retryAt ?? now) - now))}`
     : `${formatDuration(Math.max(0, now - (phase.attemptStartedAt ?? now)))}${phase.attempt > 1 ? `  attempt ${phase.attempt}` : ''}`;
-  // '  ' marker ' id ' title '  ' detail: everything but the title.
+  const agent = retrying ? '' : agentDetail(phase);
+  // The title gets what the marker, id, detail and the agent's part leave, at most half of the row beside the agent.
   const fixed = 7 + id.length + detail.length;
-  const titleRoom = Math.max(8, width - fixed);
+  const beside = agent === '' ? width - fixed : Math.min(Math.floor((width - fixed) / 2), width - fixed - 2 - agent.length);
+  const titleRoom = Math.max(8, beside);
   const title = phase.info.title.length > titleRoom ? `${phase.info.title.slice(0, titleRoom - 1)}…` : phase.info.title.padEnd(titleRoom);
   const marker: Segment = retrying ? ['↻', styles.yellow] : ['▸', styles.cyan];
-  return fitSegments([['  '], marker, [` ${id} `, styles.bold], [title], ['  '], [detail, retrying ? styles.yellow : styles.dim]], width);
+  const agentSegments: Segment[] = agent === '' ? [] : [['  '], [agent]];
+  return fitSegments([['  '], marker, [` ${id} `, styles.bold], [title], ['  '], [detail, retrying ? styles.yellow : styles.dim], ...agentSegments], width);
+}
+
+/** `$1.20 / $5.00` with a budget, `$1.20 spent` without; nothing while no agent reported a cost. */
+function costSegment(tracker: RunTracker, styles: Styles): Segment {
+  const spent = tracker.spentUsd;
+  if (tracker.budgetUsd !== undefined) {
+    const text = `${formatUsd(spent ?? 0)} / ${formatUsd(tracker.budgetUsd)}   `;
+    return [text, (spent ?? 0) >= tracker.budgetUsd ? styles.red : undefined];
+  }
+  return [spent === undefined ? '' : `${formatUsd(spent)} spent   `];
 }
 
 function countsSegments(tracker: RunTracker, styles: Styles): Segment[] {
@@ -74,8 +98,9 @@ function breakerSegment(tracker: RunTracker, styles: Styles): Segment {
 
 /**
  * The live view of a run at `now`: a header (plan, mode, workers, elapsed time), one row per running phase
- * (elapsed time of its attempt and the attempt number, or the wait before its retry), and a footer with the
- * counts by status, the ETA from the estimates and the breaker's state. Each line fits in `width`.
+ * (elapsed time of its attempt and the attempt number, or the wait before its retry, and what its agent is doing:
+ * turn, tool, cost so far), and a footer with the counts by status, the ETA from the estimates, what was spent (of
+ * the budget) and the breaker's state. Each line fits in `width`.
  */
 export function renderLiveFrame(tracker: RunTracker, now: number, width: number, styles: Styles): string[] {
   const elapsed = tracker.startedAt === undefined ? 0 : Math.max(0, now - tracker.startedAt);
@@ -86,7 +111,7 @@ export function renderLiveFrame(tracker: RunTracker, now: number, width: number,
   if (active.length > MAX_ROWS) rows.push(fitSegments([[`  … and ${active.length - MAX_ROWS} more running`, styles.dim]], width));
   const eta = tracker.etaMs(now);
   const footer = fitSegments(
-    [['  '], ...countsSegments(tracker, styles), ['   '], [eta === undefined ? '' : `ETA ~${formatDuration(eta)}   `], breakerSegment(tracker, styles)],
+    [['  '], ...countsSegments(tracker, styles), ['   '], [eta === undefined ? '' : `ETA ~${formatDuration(eta)}   `], costSegment(tracker, styles), breakerSegment(tracker, styles)],
     width,
   );
   return [header, ...rows, footer];

@@ -63,6 +63,30 @@ describe('renderLiveFrame', () => {
     expect(frame.slice(1, 3).map((line) => line.length)).toEqual([64, 64]);
   });
 
+  it("shows what each running phase's agent is doing (turn, tool, cost so far) and what the run spent of its budget", () => {
+    const tracker = new RunTracker(phases, { plan: 'demo', mode: 'parallel', workers: 2, budgetUsd: 5 });
+    const event = eventMaker();
+    tracker.apply(event('run:started', 0, { plan: 'demo', phaseIds: [1, 2, 3], mode: 'parallel', maxWorkers: 2 }));
+    tracker.apply(event('phase:started', 0, { phaseId: 1, attempt: 1 }));
+    tracker.apply(event('phase:finished', 60_000, { phaseId: 1, status: 'success', attempts: 1, durationMs: 60_000, costUsd: 1.5 }));
+    tracker.apply(event('phase:started', 60_000, { phaseId: 2, attempt: 1 }));
+    tracker.apply(event('phase:agent', 61_000, { phaseId: 2, attempt: 1, turns: 1, model: 'claude-sonnet-5' }));
+    tracker.apply(event('phase:agent', 65_000, { phaseId: 2, attempt: 1, turns: 7, tool: 'Edit src/app.ts', costUsd: 0.42 }));
+    const frame = renderLiveFrame(tracker, T0 + 70_000, 72, plain);
+    expect(frame[1]).toBe(`  ▸ 2 Build${' '.repeat(22)}  10s  turn 7 · Edit src/app.ts · $0.42`);
+    expect(frame[1]).toHaveLength(72);
+    expect(renderLiveFrame(tracker, T0 + 70_000, 100, plain).at(-1)).toBe('  1 done · 1 running · 1 pending   ETA ~1m 50s   $1.92 / $5.00   breaker closed');
+    tracker.apply(event('phase:started', 71_000, { phaseId: 2, attempt: 2, resumesSession: 's-1' }));
+    expect(renderLiveFrame(tracker, T0 + 72_000, 72, plain)[1]).toBe(`  ▸ 2 Build${' '.repeat(48)}1s  attempt 2`);
+  });
+
+  it('shows what was spent without a budget, and nothing while no agent reported a cost', () => {
+    const { tracker, event } = setup();
+    expect(renderLiveFrame(tracker, T0, 79, plain).at(-1)).not.toContain('$');
+    tracker.apply(event('phase:retrying', 1_000, { phaseId: 1, attempt: 1, delayMs: 1_000, reason: 'x', rateLimited: false, costUsd: 0.25 }));
+    expect(renderLiveFrame(tracker, T0, 79, plain).at(-1)).toContain('$0.25 spent');
+  });
+
   it('lists at most twelve phases and counts the rest', () => {
     const many = Array.from({ length: 14 }, (_, index) => ({ id: index + 1, title: `P${index + 1}`, dependsOn: [], estimateMs: 1000 }));
     const tracker = new RunTracker(many, { plan: 'big', mode: 'sequential', workers: 1 });

@@ -99,6 +99,27 @@ describe('createPlainProgress', () => {
     );
   });
 
+  it("with --verbose prints a line each time an agent turns to another tool; says when a retry resumes the session and when the budget is reached", () => {
+    const run = (verbose: boolean, quiet = false): string => {
+      const stream = fakeStream();
+      const tracker = new RunTracker(phases, { plan: 'demo', mode: 'parallel', workers: 2 });
+      const event = eventMaker();
+      const display = createPlainProgress({ stream, tracker, styles: createStyles(false), quiet, verbose });
+      for (const progress of [{ turns: 1 }, { turns: 2, tool: 'Read src/app.ts' }, { turns: 2, tool: 'Read src/app.ts', costUsd: 0.1 }, { turns: 3, tool: 'Bash npm test' }]) {
+        display.onEvent(event('phase:agent', 0, { phaseId: 1, attempt: 1, ...progress }));
+      }
+      display.onEvent(event('phase:started', 0, { phaseId: 1, attempt: 2, resumesSession: 's-1' }));
+      display.onEvent(event('budget:reached', 0, { spentUsd: 5.2, budgetUsd: 5 }));
+      return stream.text();
+    };
+    const budget = 'budget reached: $5.20 spent of $5.00; no new phase or retry starts, running phases finish\n';
+    expect(run(true)).toBe(
+      `· phase 1 (Setup) Read src/app.ts\n· phase 1 (Setup) Bash npm test\n▸ phase 1 (Setup) started, attempt 2, resuming the agent session\n${budget}`,
+    );
+    expect(run(false)).toBe(`▸ phase 1 (Setup) started, attempt 2, resuming the agent session\n${budget}`);
+    expect(run(true, true)).toBe(budget);
+  });
+
   it('says a plugin failed when it did not time out', () => {
     const stream = fakeStream();
     const tracker = new RunTracker(phases, { plan: 'demo', mode: 'parallel', workers: 2 });

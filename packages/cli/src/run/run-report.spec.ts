@@ -52,6 +52,39 @@ describe('formatRunReport', () => {
     });
   });
 
+  it('says what the agents cost, and of which budget', () => {
+    const spent: RunSummary = { outcome: 'succeeded', durationMs: 65_000, countsByStatus: countsOf({ success: 2 }), phases: [], costUsd: 1.234 };
+    expect(formatRunReport(spent, context()).lines).toEqual(['✓ run succeeded in 1m 05s: 2 success; $1.23 spent']);
+    const budget: RunSummary = {
+      outcome: 'failed',
+      durationMs: 65_000,
+      countsByStatus: countsOf({ success: 1, skipped: 1 }),
+      phases: [{ phaseId: 3, status: 'skipped', attempts: 0, durationMs: 0, reason: 'budget' }],
+      costUsd: 5.2,
+      budgetUsd: 5,
+    };
+    expect(formatRunReport(budget, context()).lines).toEqual(['✗ run failed in 1m 05s: 1 success, 1 skipped; $5.20 spent of a $5.00 budget', '  phase 3 (Test) skipped: budget']);
+  });
+
+  it('puts what to do after a fatal answer first, without repeating it for its phase', () => {
+    const summary: RunSummary = {
+      outcome: 'failed',
+      durationMs: 2000,
+      countsByStatus: countsOf({ failed: 1, skipped: 1 }),
+      phases: [
+        { phaseId: 1, status: 'failed', attempts: 1, durationMs: 2000, reason: 'claude is not logged in: run `claude`' },
+        { phaseId: 2, status: 'skipped', attempts: 0, durationMs: 0, reason: 'stopped: phase 1 not_logged_in' },
+      ],
+      fatal: { phaseId: 1, error: { name: 'AgentError', code: 'not_logged_in', message: 'claude is not logged in: run `claude`' } },
+    };
+    expect(formatRunReport(summary, context()).lines).toEqual([
+      '✗ run failed in 2s: 1 failed, 1 skipped',
+      'stopped: phase 1: claude is not logged in: run `claude`',
+      '  phase 1 (Setup) failed (log: .hypervisor/runs/run-1/phase-1.log)',
+      '  phase 2 (Build) skipped: stopped: phase 1 not_logged_in',
+    ]);
+  });
+
   it('names at most ten phases, leaves out those already complete, and counts the rest', () => {
     const phases = Array.from({ length: 13 }, (_, index) => ({ phaseId: index + 1, status: 'skipped' as const, attempts: 0, durationMs: 0, reason: index === 0 ? 'already complete' : 'skipped by the user' }));
     const { lines } = formatRunReport({ outcome: 'failed', durationMs: 1, countsByStatus: countsOf({ skipped: 13 }), phases }, context());

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { formatDuration } from '@kazuba/core';
 import type { HypervisorEvent, PhaseStatus, RunSummary } from '@kazuba/hypervisor-v2';
 import { formatTable } from '../commands/text-table.js';
+import { formatUsd } from './live-frame.js';
 import type { RunTracker } from './run-tracker.js';
 import type { Styles } from './styles.js';
 
@@ -16,6 +17,12 @@ export function formatCounts(summary: RunSummary): string {
     const count = summary.countsByStatus[status] ?? 0;
     return count === 0 ? [] : [`${count} ${status}`];
   }).join(', ');
+}
+
+/** `; $1.20 spent` or `; $5.20 spent of a $5.00 budget`, when an agent reported a cost. */
+function spending(summary: RunSummary): string {
+  if (summary.costUsd === undefined) return '';
+  return `; ${formatUsd(summary.costUsd)} spent${summary.budgetUsd === undefined ? '' : ` of a ${formatUsd(summary.budgetUsd)} budget`}`;
 }
 
 /** Where the report points people: the plan as they typed it, the run's logs. */
@@ -43,7 +50,7 @@ function shown(path: string, cwd: string): string {
 export function formatRunReport(summary: RunSummary, context: ReportContext): { readonly level: 'info' | 'error'; readonly lines: readonly string[] } {
   const { styles, tracker } = context;
   const took = formatDuration(summary.durationMs);
-  const counts = formatCounts(summary);
+  const counts = `${formatCounts(summary)}${spending(summary)}`;
   if (summary.outcome === 'succeeded') return { level: 'info', lines: [`${styles.green('✓ run succeeded')} in ${took}: ${counts}`] };
   if (summary.outcome === 'cancelled') {
     return {

@@ -17,6 +17,15 @@ export interface PhaseProgress {
   readonly attemptStartedAt: number | undefined;
   /** While waiting to retry: when the next attempt is due (epoch ms). */
   readonly retryAt: number | undefined;
+  /** What the agent of the current attempt said about its progress (turns, the tool in use, cost so far). */
+  readonly agent: AgentView;
+}
+
+/** The agent's progress in one attempt, as its `phase:agent` events report it. */
+export interface AgentView {
+  readonly turns?: number;
+  readonly tool?: string;
+  readonly costUsd?: number;
 }
 
 /** The circuit breaker's state, as its events report it. */
@@ -30,6 +39,7 @@ interface MutablePhase {
   attempt: number;
   attemptStartedAt: number | undefined;
   retryAt: number | undefined;
+  agent: AgentView;
 }
 
 /**
@@ -44,15 +54,31 @@ export class RunTracker {
   #breaker: BreakerView = 'closed';
   #startedAt: number | undefined;
   #summary: RunSummary | undefined;
+  /** The last cost each attempt reported, by `phase:attempt`. */
+  readonly #costs = new Map<string, number>();
 
   /** The plan's name. */
   readonly plan: string;
+  /** The run's budget in US dollars, when it has one. */
+  readonly budgetUsd: number | undefined;
 
-  constructor(phases: readonly PhaseInfo[], options: { readonly plan: string; readonly mode: ExecutionMode; readonly workers: number }) {
+  constructor(
+    phases: readonly PhaseInfo[],
+    options: { readonly plan: string; readonly mode: ExecutionMode; readonly workers: number; readonly budgetUsd?: number | undefined },
+  ) {
     this.plan = options.plan;
     this.#mode = options.mode;
     this.#workers = options.workers;
-    for (const info of phases) this.#phases.set(info.id, { info, status: 'pending', attempt: 0, attemptStartedAt: undefined, retryAt: undefined });
+    this.budgetUsd = options.budgetUsd;
+    for (const info of phases) this.#phases.set(info.id, { info, status: 'pending', attempt: 0, attemptStartedAt: undefined, retryAt: undefined, agent: {} });
+  }
+
+  /** What the run's attempts have cost so far, as the agents reported it; undefined while none said. */
+  get spentUsd(): number | undefined {
+    if (this.#costs.size === 0) return undefined;
+    let sum = 0;
+    for (const cost of this.#costs.values()) sum += cost;
+    return sum;
   }
 
   /** The mode now: the run's, or `sequential` after a fallback. */
@@ -96,10 +122,19 @@ export class RunTracker {
       case 'phase:queued':
         return this.#update(event.phaseId, { status: 'queued' });
       case 'phase:started':
-        return this.#update(event.phaseId, { status: 'running', attempt: event.attempt, attemptStartedAt: event.timestamp, retryAt: undefined });
+        return this.#update(event.phaseId, { status: 'running', attempt: event.attempt, attemptStartedAt: event.timestamp, retryAt: undefined, agent: {} });
+      case 'phase:agent': {
+        this.#cost(event.phaseId, event.attempt, event.costUsd);
+        const { turns, tool, costUsd } = event;
+        const agent = this.#phases.get(event.phaseId)?.agent ?? {};
+        const said = { ...(turns === undefined ? {} : { turns }), ...(tool === undefined ? {} : { tool }), ...(costUsd === undefined ? {} : { costUsd }) };
+        return this.#update(event.phaseId, { agent: { ...agent, ...said } });
+      }
       case 'phase:retrying':
+        this.#cost(event.phaseId, event.attempt, event.costUsd);
         return this.#update(event.phaseId, { retryAt: event.timestamp + event.delayMs, attemptStartedAt: undefined });
       case 'phase:finished':
+        if (event.attempts > 0) this.#cost(event.phaseId, event.attempts, event.costUsd);
         return this.#update(event.phaseId, { status: event.status, attemptStartedAt: undefined, retryAt: undefined });
       case 'breaker:opened':
         this.#breaker = 'open';
@@ -120,6 +155,10 @@ export class RunTracker {
       default:
         return;
     }
+  }
+
+  #cost(phaseId: number, attempt: number, costUsd: number | undefined): void {
+    if (costUsd !== undefined) this.#costs.set(`${phaseId}:${attempt}`, costUsd);
   }
 
   #update(id: number, change: Partial<MutablePhase>): void {

@@ -2,9 +2,22 @@ import { Observable } from 'rxjs';
 import type { HypervisorEvent, MemoryLease, MemoryRequest, UnifiedMemoryManager } from '@kazuba/hypervisor-v2';
 import type { Phase } from '../plan/plan.js';
 import type { FinishedStatus, PhaseRun } from './phase-run.js';
+import type { AgentReport } from './ports.js';
 
 /** An event before the engine stamps it with run id, sequence number and time. */
 export type Unstamped = HypervisorEvent extends infer E ? (E extends HypervisorEvent ? Omit<E, 'runId' | 'seq' | 'timestamp'> : never) : never;
+
+/** The fields of an agent's report that lifecycle events carry. */
+export function agentFields(agent: AgentReport | undefined): { exitCode?: number | null; turns?: number; costUsd?: number; sessionId?: string; model?: string } {
+  if (agent === undefined) return {};
+  return {
+    exitCode: agent.exitCode,
+    ...(agent.turns === undefined ? {} : { turns: agent.turns }),
+    ...(agent.costUsd === undefined ? {} : { costUsd: agent.costUsd }),
+    ...(agent.sessionId === undefined ? {} : { sessionId: agent.sessionId }),
+    ...(agent.model === undefined ? {} : { model: agent.model }),
+  };
+}
 
 /** The `phase:finished` event of a phase that has just ended. */
 export function finishedEvent(phase: Phase, run: PhaseRun): Unstamped {
@@ -18,10 +31,7 @@ export function finishedEvent(phase: Phase, run: PhaseRun): Unstamped {
     durationMs: duration,
     ...(run.reason === undefined ? {} : { reason: run.reason }),
     ...(run.error === undefined || run.status === 'success' ? {} : { error: run.error }),
-    ...(agent === undefined ? {} : { exitCode: agent.exitCode }),
-    ...(agent?.turns === undefined ? {} : { turns: agent.turns }),
-    ...(agent?.costUsd === undefined ? {} : { costUsd: agent.costUsd }),
-    ...(agent?.sessionId === undefined ? {} : { sessionId: agent.sessionId }),
+    ...agentFields(agent),
     ...(agent?.permissionDenials === undefined ? {} : { permissionDenials: [...agent.permissionDenials] }),
   };
 }

@@ -6,7 +6,7 @@ import type { RunningAttempt } from './attempt.js';
 import { backoffDelayMs } from './backoff.js';
 import type { PhaseBreaker } from './breaker.js';
 import type { HypervisorConfig } from './config.js';
-import { retryPrompt } from './engine-parts.js';
+import { agentFields, retryPrompt } from './engine-parts.js';
 import type { Unstamped } from './engine-parts.js';
 import type { FinishedStatus, PhaseRun } from './phase-run.js';
 import type { PhaseWaits } from './phase-waits.js';
@@ -109,7 +109,7 @@ export class PhaseAttempts {
     if (result.agent?.costUsd !== undefined) this.host.spend(result.agent.costUsd);
     if (result.outcome === 'rate_limited') {
       const resetIn = result.resetAt === undefined ? config.rateLimitWaitMs : Math.max(0, result.resetAt - scheduler.now());
-      this.host.emit({ type: 'phase:retrying', phaseId: phase.id, attempt, delayMs: resetIn, reason: result.message, rateLimited: true });
+      this.host.emit({ type: 'phase:retrying', phaseId: phase.id, attempt, delayMs: resetIn, reason: result.message, rateLimited: true, ...agentFields(result.agent) });
       return waits.delay(phase.id, resetIn, () => this.attempt(phase, attempt, prompt, resumeSession));
     }
     if (result.outcome === 'fatal') return this.host.halt(phase, result.error);
@@ -128,7 +128,7 @@ export class PhaseAttempts {
     if (this.host.budgetSpent()) return this.host.finish(phase, 'failed', `${result.error.message}; not retried: the budget is spent`);
     const random = this.options.random;
     const delayMs = backoffDelayMs(attempt, config.backoff, random());
-    this.host.emit({ type: 'phase:retrying', phaseId: phase.id, attempt, delayMs, reason: result.error.message, rateLimited: false });
+    this.host.emit({ type: 'phase:retrying', phaseId: phase.id, attempt, delayMs, reason: result.error.message, rateLimited: false, ...agentFields(result.agent) });
     const resume = this.sessionToResume(result.error.code, run.agent?.sessionId);
     const next = retryPrompt(phase, result.error.message, resume !== undefined);
     waits.delay(phase.id, delayMs, () => this.retryWhenAdmitted(phase, attempt + 1, next, resume));

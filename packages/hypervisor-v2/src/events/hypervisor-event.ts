@@ -68,6 +68,8 @@ const agentReport = {
   turns: count.optional(),
   costUsd: z.number().nonnegative().optional(),
   sessionId: z.string().optional(),
+  /** The model the attempt asked for. */
+  model: z.string().optional(),
 };
 
 /**
@@ -125,6 +127,8 @@ export const hypervisorEventSchema = z.discriminatedUnion('type', [
     reason: z.string(),
     /** A usage or rate limit: the wait does not spend a retry. */
     rateLimited: z.boolean(),
+    /** What the agent reported of the attempt that just ended. */
+    ...agentReport,
   }),
   z.strictObject({
     ...base,
