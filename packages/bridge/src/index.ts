@@ -38,4 +38,4 @@ export type {
 export { createJsonlRlmSink } from './rlm/rlm-sink.js';
 export type { RlmSink } from './rlm/rlm-sink.js';
 export { summarizeLearningEvents } from './stats/summarize-learning-events.js';
-export type { DurationSummary, LearningEventStats } from './stats/summarize-learning-events.js';
+export type { DurationSummary, LearningEventStats, ModelStats } from './stats/summarize-learning-events.js';

@@ -20,6 +20,7 @@ describe('summarizeLearningEvents', () => {
       // phase_end 61 250 and 45 000, phase_failed 3 000.5
       durationMs: { mean: (61_250 + 45_000 + 3_000.5) / 3, median: 45_000, p95: 61_250 },
       totalCostUsd: 0.4312,
+      byModel: {},
     });
   });
 
@@ -36,7 +37,20 @@ describe('summarizeLearningEvents', () => {
       cancelled: 0,
       durationMs: { mean: null, median: null, p95: null },
       totalCostUsd: 0,
+      byModel: {},
     });
+  });
+
+  it('counts per model the attempts that ended on it, their turns and cost, leaving out rate-limit waits', () => {
+    const on = (event_type: 'phase_retry' | 'phase_end' | 'phase_failed', model: string, turns: number, cost_usd: number, more = {}) =>
+      ({ event_type, phase_id: 1, duration_ms: 10, success: event_type === 'phase_end', metadata: { model, turns, cost_usd, ...more }, timestamp: '2026-12-03T10:00:00.000Z' }) as const;
+    const stats = summarizeLearningEvents([
+      on('phase_retry', 'opus', 9, 1.5),
+      on('phase_retry', 'opus', 0, 0, { rate_limited: true }),
+      on('phase_end', 'opus', 4, 0.5),
+      on('phase_failed', 'sonnet', 2, 0.25),
+    ]);
+    expect(stats.byModel).toEqual({ opus: { attempts: 2, turns: 13, costUsd: 2 }, sonnet: { attempts: 1, turns: 2, costUsd: 0.25 } });
   });
 
   it('takes the median of an even count as the mean of the middle two, and p95 by nearest rank', () => {

@@ -33,11 +33,37 @@ export interface LearningEventStats {
   readonly durationMs: DurationSummary;
   /** Sum of `metadata.cost_usd` over all events, in US dollars. */
   readonly totalCostUsd: number;
+  /** Per model (`metadata.model`): the attempts that ended on it, their turns and their cost. */
+  readonly byModel: Readonly<Record<string, ModelStats>>;
+}
+
+/** What the attempts on one model did. */
+export interface ModelStats {
+  readonly attempts: number;
+  readonly turns: number;
+  readonly costUsd: number;
 }
 
 type MutableStats = {
-  -readonly [K in Exclude<keyof LearningEventStats, 'durationMs'>]: LearningEventStats[K];
+  -readonly [K in Exclude<keyof LearningEventStats, 'durationMs' | 'byModel'>]: LearningEventStats[K];
 };
+
+/** The events that end an attempt: a retry (not a rate-limit wait), a phase's end or failure. */
+function endsAttempt(event: LearningEvent): boolean {
+  if (event.event_type === 'phase_retry') return event.metadata['rate_limited'] !== true;
+  return event.event_type === 'phase_end' || event.event_type === 'phase_failed';
+}
+
+function countModel(byModel: Map<string, ModelStats>, event: LearningEvent): void {
+  const model = event.metadata.model;
+  if (model === undefined || !endsAttempt(event)) return;
+  const seen = byModel.get(model) ?? { attempts: 0, turns: 0, costUsd: 0 };
+  byModel.set(model, {
+    attempts: seen.attempts + 1,
+    turns: seen.turns + (event.metadata.turns ?? 0),
+    costUsd: seen.costUsd + (event.metadata.cost_usd ?? 0),
+  });
+}
 
 function count(stats: MutableStats, event: LearningEvent): void {
   switch (event.event_type) {
@@ -67,7 +93,7 @@ function count(stats: MutableStats, event: LearningEvent): void {
 /**
  * Counts what happened in a list of learning events (a bridge's history, or a history file read back):
  * attempts started, phases succeeded, partial, failed, retried, skipped and cancelled, the duration mean /
- * median / p95 of phases that ran to an end, and the total cost. Pure.
+ * median / p95 of phases that ran to an end, the total cost, and per model the attempts, turns and cost. Pure.
  * @example
  * const stats = summarizeLearningEvents(await readLearningEvents('.hypervisor/learning.jsonl'));
  * console.log(`${stats.failed} failed, p95 ${stats.durationMs.p95} ms, $${stats.totalCostUsd.toFixed(2)}`);
@@ -86,9 +112,11 @@ export function summarizeLearningEvents(events: Iterable<LearningEvent>): Learni
     totalCostUsd: 0,
   };
   const durations: number[] = [];
+  const byModel = new Map<string, ModelStats>();
   for (const event of events) {
     stats.events += 1;
     count(stats, event);
+    countModel(byModel, event);
     stats.totalCostUsd += event.metadata.cost_usd ?? 0;
     const ranToAnEnd = event.event_type === 'phase_end' || event.event_type === 'phase_failed';
     if (ranToAnEnd && event.duration_ms !== null) durations.push(event.duration_ms);
@@ -99,5 +127,5 @@ export function summarizeLearningEvents(events: Iterable<LearningEvent>): Learni
     median: median(sorted),
     p95: percentile(sorted, 95),
   };
-  return Object.freeze({ ...stats, durationMs: Object.freeze(durationMs) });
+  return Object.freeze({ ...stats, durationMs: Object.freeze(durationMs), byModel: Object.freeze(Object.fromEntries(byModel)) });
 }

@@ -5,7 +5,8 @@ import { formatTable } from './text-table.js';
 
 
 /**
- * The figures of a learning-events file for people: one row per count, then phase durations and cost.
+ * The figures of a learning-events file for people: one row per count, then phase durations, cost, and a row
+ * per model with its attempts, turns and cost.
  * @param invalidLines how many lines were skipped as not being learning events
  */
 export function renderEventStatsText(file: string, stats: LearningEventStats, invalidLines: number): string {
@@ -21,6 +22,10 @@ export function renderEventStatsText(file: string, stats: LearningEventStats, in
     ['phases cancelled', String(stats.cancelled)],
     ['phase duration', `mean ${duration(durationMs.mean)}, median ${duration(durationMs.median)}, p95 ${duration(durationMs.p95)}`],
     ['agent cost', `$${stats.totalCostUsd.toFixed(4)}`],
+    ...Object.entries(stats.byModel).map(([model, { attempts, turns, costUsd }]) => [
+      `model ${model}`,
+      `${attempts} attempt${attempts === 1 ? '' : 's'}, ${turns} turn${turns === 1 ? '' : 's'}, $${costUsd.toFixed(4)}`,
+    ]),
   ];
   const skipped = invalidLines === 0 ? '' : `, ${invalidLines} invalid line${invalidLines === 1 ? '' : 's'} skipped`;
   const lines = [`Learning events in ${file}: ${stats.events} event${stats.events === 1 ? '' : 's'}${skipped}`, ...formatTable(rows, '  ')];

@@ -48,7 +48,17 @@ describe('hypervisor events stats', () => {
       cancelled: 1,
       durationMs: { mean: 2000, median: 2000, p95: 3000 },
       totalCostUsd: 0.75,
+      byModel: {},
     });
+  });
+
+  it('shows the attempts, turns and cost of each model', async () => {
+    const dir = await scratchDir();
+    const line = (event_type: string, model: string, turns: number, cost_usd: number): string =>
+      JSON.stringify({ event_type, phase_id: 1, duration_ms: 1000, success: event_type === 'phase_end', metadata: { model, turns, cost_usd }, timestamp: '2026-12-03T10:00:00.000Z' });
+    await writeFile(join(dir, 'models.jsonl'), `${[line('phase_retry', 'claude-opus-5', 9, 1.5), line('phase_end', 'claude-opus-5', 4, 0.5)].join('\n')}\n`);
+    const result = await runCaptured(['events', 'stats', '--events', join(dir, 'models.jsonl')]);
+    expect(result.stdout).toContain('  model claude-opus-5  2 attempts, 13 turns, $2.0000\n');
   });
 
   it('skips lines that are not learning events, saying which on stderr', async () => {
