@@ -160,6 +160,7 @@ describe('createHypervisorBridge', () => {
       // phase_end 60 000, 90 000, 20 000 and phase_failed 47 000
       durationMs: { mean: 54_250, median: 53_500, p95: 90_000 },
       totalCostUsd: 0.63,
+      byModel: {},
     });
   });
 
