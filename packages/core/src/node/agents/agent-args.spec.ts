@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { isCoreError } from '../../core-error.js';
 import type { ProcessSpec } from '../process/process-types.js';
-import { STDIN_PROMPT_BYTES, buildProcessSpec, describeProcessSpec, promptGoesOnStdin } from './agent-args.js';
+import { STDIN_PROMPT_BYTES, buildProcessSpec, describeProcessSpec, promptGoesOnStdin, resumedSessionOf } from './agent-args.js';
 import type { AgentInvocation } from './agent-args.js';
 import { resolveProfiles } from './agent-profile.js';
 import type { AgentProfile, AgentProfileInput } from './agent-profile.js';
@@ -37,11 +37,11 @@ describe('promptGoesOnStdin', () => {
 });
 
 describe('buildProcessSpec', () => {
-  it('runs the built-in claude in print mode with its JSON answer, turn limit and permission mode', () => {
+  it('runs the built-in claude in print mode with its stream-json answer, turn limit and permission mode', () => {
     const prompt = `it's "quoted" $(rm -rf /) \`id\`; echo done\nsecond line`;
     expect(buildProcessSpec(profileOf('claude'), { ...where, prompt })).toEqual({
       command: 'claude',
-      args: ['-p', prompt, '--output-format', 'json', '--max-turns', '50', '--permission-mode', 'acceptEdits'],
+      args: ['-p', prompt, '--output-format', 'stream-json', '--verbose', '--max-turns', '50', '--permission-mode', 'acceptEdits'],
       cwd: '/repo',
       env: { PATH: '/usr/bin' },
     });
@@ -92,7 +92,8 @@ describe('buildProcessSpec', () => {
       '-p',
       'Fix the build',
       '--output-format',
-      'json',
+      'stream-json',
+      '--verbose',
       '--max-turns',
       '3',
       '--permission-mode',
@@ -102,6 +103,28 @@ describe('buildProcessSpec', () => {
       '--allowedTools',
       'Write',
     ]);
+  });
+
+  it('resumes a claude session with --resume after the output format, and reports which session it resumes', () => {
+    const call = { resumeSession: '4f1c2b9e-0d6a-4c55-9a8e-3f1d2c7b6a50' };
+    expect(argsOf('claude', call)).toEqual([
+      ...['-p', 'Fix the build', '--output-format', 'stream-json', '--verbose', '--resume', '4f1c2b9e-0d6a-4c55-9a8e-3f1d2c7b6a50'],
+      ...['--max-turns', '50', '--permission-mode', 'acceptEdits'],
+    ]);
+    expect(argsOf('claude', { ...call, prompt: longPrompt })).toEqual([
+      ...['-p', '--output-format', 'stream-json', '--verbose', '--resume', '4f1c2b9e-0d6a-4c55-9a8e-3f1d2c7b6a50'],
+      ...['--max-turns', '50', '--permission-mode', 'acceptEdits'],
+    ]);
+    expect(resumedSessionOf(profileOf('claude'), call)).toBe('4f1c2b9e-0d6a-4c55-9a8e-3f1d2c7b6a50');
+    expect(resumedSessionOf(profileOf('claude'), {})).toBeUndefined();
+  });
+
+  it('starts codex, gemini and command profiles fresh: no session flag, no session resumed', () => {
+    const call = { resumeSession: 'thread-1' };
+    expect(argsOf('codex', call)).toEqual(argsOf('codex'));
+    expect(argsOf('gemini', call)).toEqual(argsOf('gemini'));
+    expect(argsOf('shell', call)).toEqual(argsOf('shell'));
+    for (const name of ['codex', 'gemini', 'shell']) expect(resumedSessionOf(profileOf(name), call)).toBeUndefined();
   });
 
   it('passes no tool flag when the phase lists no tools, even if the profile does', () => {
@@ -123,7 +146,7 @@ describe('buildProcessSpec', () => {
 
   it('hands claude a long prompt on stdin and leaves it out of the arguments', () => {
     const spec = buildProcessSpec(profileOf('claude'), { ...where, prompt: longPrompt, maxTurns: 3 });
-    expect(spec.args).toEqual(['-p', '--output-format', 'json', '--max-turns', '3', '--permission-mode', 'acceptEdits']);
+    expect(spec.args).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--max-turns', '3', '--permission-mode', 'acceptEdits']);
     expect(spec.stdin).toBe(longPrompt);
   });
 

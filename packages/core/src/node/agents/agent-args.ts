@@ -23,6 +23,16 @@ export interface AgentInvocation {
   readonly model?: string;
   /** Tools allowed without asking; the profile's list when absent. */
   readonly allowedTools?: readonly string[];
+  /**
+   * The session to resume (claude `--resume <id>`), so that a retry keeps what the agent learned; a fresh session
+   * when absent. Only claude resumes this way: codex and gemini start a fresh session whatever it says.
+   */
+  readonly resumeSession?: string;
+}
+
+/** The session a process built for `profile` resumes: `invocation.resumeSession` for claude, none for the others. */
+export function resumedSessionOf(profile: AgentProfile, invocation: Pick<AgentInvocation, 'resumeSession'>): string | undefined {
+  return profile.kind === 'claude' ? invocation.resumeSession : undefined;
 }
 
 /** Whether the profile hands this prompt over on stdin rather than as an argument. */
@@ -51,6 +61,7 @@ function claudeArgs(profile: AgentProfile, call: AgentInvocation, onStdin: boole
     '--output-format',
     format,
     ...(format === 'stream-json' ? ['--verbose'] : []),
+    ...option('--resume', call.resumeSession),
     '--max-turns',
     String(call.maxTurns ?? profile.maxTurns ?? CLAUDE_MAX_TURNS),
     ...option('--permission-mode', profile.permissionMode),
@@ -108,7 +119,7 @@ const ARGS_OF = { claude: claudeArgs, codex: codexArgs, gemini: geminiArgs, comm
  *   a NUL character, which no argument can carry.
  * @example
  * buildProcessSpec(claude, { prompt: 'Fix the build', root: '/repo', env: {} }).args;
- * // ['-p', 'Fix the build', '--output-format', 'json', '--max-turns', '50', '--permission-mode', 'acceptEdits']
+ * // ['-p', 'Fix the build', '--output-format', 'stream-json', '--verbose', '--max-turns', '50', '--permission-mode', 'acceptEdits']
  */
 export function buildProcessSpec(profile: AgentProfile, invocation: AgentInvocation): ProcessSpec {
   const onStdin = promptGoesOnStdin(profile, invocation.prompt);

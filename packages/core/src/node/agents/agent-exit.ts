@@ -39,7 +39,7 @@ export function exitFailureCode(exit: Pick<AgentExit, 'exitCode' | 'signal' | 's
 }
 
 /** A failed attempt for a process that did not exit with 0, quoting the end of its stderr (or stdout). */
-export function exitFailure(exit: AgentExit, agent: AgentReport): ReportedResult {
+export function exitFailure(exit: AgentExit, agent: AgentReport): Extract<ReportedResult, { outcome: 'failed' }> {
   const output = tailOf(exit.stderr, MESSAGE_TAIL_CHARS) || tailOf(exit.stdout, MESSAGE_TAIL_CHARS);
   const message = `${exit.profile} ${endedBy(exit)}${output === '' ? '' : `: ${output}`}`;
   return { outcome: 'failed', error: { name: 'AgentError', code: exitFailureCode(exit), message }, agent };

@@ -48,7 +48,7 @@ describe('resolveProfiles', () => {
       result: 'claude-json',
       maxTurns: 50,
       permissionMode: 'acceptEdits',
-      outputFormat: 'json',
+      outputFormat: 'stream-json',
     });
     expect(builtin('codex')).toEqual({ ...empty, name: 'codex', kind: 'codex', command: 'codex', result: 'exit-code', permissionMode: 'workspace-write', skipGitRepoCheck: false });
     expect(builtin('gemini')).toEqual({

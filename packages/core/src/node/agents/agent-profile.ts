@@ -98,7 +98,10 @@ export const agentProfileSchema = z.strictObject({
   appendSystemPrompt: z.string().min(1).optional(),
   /** The most one attempt may spend, in US dollars (claude `--max-budget-usd`). */
   maxBudgetUsd: z.number().positive().optional(),
-  /** `json` (one result at the end) or `stream-json` (one message per line; claude adds `--verbose`). */
+  /**
+   * `json` (one result at the end) or `stream-json` (one message per line, read as the agent works for its progress;
+   * claude adds `--verbose`). @default 'stream-json' for claude, 'json' for gemini
+   */
   outputFormat: z.enum(['json', 'stream-json']).optional(),
   /** codex: run outside a git repository too (`--skip-git-repo-check`). */
   skipGitRepoCheck: z.boolean().optional(),
@@ -156,14 +159,14 @@ export function kindTakes(kind: AgentKind, setting: Setting): boolean {
 const base = { promptVia: 'auto', result: 'exit-code', args: [], extraArgs: [], outputRules: [] } as const;
 
 /**
- * The built-in profiles: `claude` (the default agent), `codex`, `gemini`, each allowed to edit files by default,
- * and `shell`, which runs a phase's own `run:` line with `/bin/sh -c` (the only use of a shell, for the plan
- * author's own command line).
+ * The built-in profiles: `claude` (the default agent, streaming its progress in `stream-json`), `codex`, `gemini`,
+ * each allowed to edit files by default, and `shell`, which runs a phase's own `run:` line with `/bin/sh -c` (the
+ * only use of a shell, for the plan author's own command line).
  */
 export const BUILTIN_PROFILES: readonly AgentProfile[] = Object.freeze(
   (
     [
-      { ...base, name: 'claude', kind: 'claude', command: 'claude', result: 'claude-json', maxTurns: 50, permissionMode: 'acceptEdits', outputFormat: 'json' },
+      { ...base, name: 'claude', kind: 'claude', command: 'claude', result: 'claude-json', maxTurns: 50, permissionMode: 'acceptEdits', outputFormat: 'stream-json' },
       { ...base, name: 'codex', kind: 'codex', command: 'codex', permissionMode: 'workspace-write', skipGitRepoCheck: false },
       { ...base, name: 'gemini', kind: 'gemini', command: 'gemini', permissionMode: 'auto_edit', outputFormat: 'json', trustWorkspace: true },
       { ...base, name: 'shell', kind: 'command', command: '/bin/sh', args: ['-c', PROMPT_PLACEHOLDER], promptVia: 'argument' },

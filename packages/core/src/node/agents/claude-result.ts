@@ -15,6 +15,14 @@ const RATE_LIMIT_PATTERNS: readonly RegExp[] = [
   /API Error: 429\b/i,
 ];
 
+// Answers after which the session is worth nothing to a retry, which must then start a fresh one: a `--resume` of a
+// session claude does not have (its own words), and a conversation grown past the model's context window (claude's
+// `Prompt is too long`, the API's `prompt is too long: 210000 tokens > 200000 maximum`, an OpenAI-style code).
+const FRESH_SESSION_ANSWERS: readonly (readonly [RegExp, string])[] = [
+  [/No conversation found with session ID/i, 'session_not_found'],
+  [/prompt is too long|context[_ ]length[_ ]exceeded|exceeds? (?:the )?(?:model's )?context (?:window|limit)/i, 'context_overflow'],
+];
+
 // `Claude AI usage limit reached|1750708800`: the whole answer, whatever `is_error` says.
 const USAGE_LIMIT_ANSWER = /^Claude AI usage limit reached\|\d{9,13}$/;
 const EPOCH_RESET = /usage limit reached\|(\d{9,13})/i;
@@ -121,14 +129,32 @@ function reportOf(document: Fields, exit: AgentExit): AgentReport {
   };
 }
 
+/**
+ * The error code of a claude failure that leaves its session worth nothing to a retry: `session_not_found` (a
+ * `--resume` of a session claude does not have) or `context_overflow` (the conversation no longer fits the model's
+ * context window); undefined for any other text.
+ * @example
+ * freshSessionCode('No conversation found with session ID: 4f1c…'); // 'session_not_found'
+ */
+export function freshSessionCode(text: string): string | undefined {
+  return FRESH_SESSION_ANSWERS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+/** What the result says: its `result` text, or the `errors` of a run that failed before it began (an unknown session). */
+function answerText(document: Fields): string {
+  if (typeof document['result'] === 'string') return document['result'];
+  const errors = document['errors'];
+  return Array.isArray(errors) ? (errors as unknown[]).filter((error): error is string => typeof error === 'string').join('\n') : '';
+}
+
 function classifyDocument(document: Fields, exit: AgentExit): ReportedResult {
   const agent = reportOf(document, exit);
-  const text = typeof document['result'] === 'string' ? document['result'] : '';
+  const text = answerText(document);
   const failed = agent.isError === true || (agent.subtype?.startsWith('error') ?? false);
   if ((failed && isRateLimitText(text)) || USAGE_LIMIT_ANSWER.test(text.trim())) return rateLimited(text, agent);
   if (failed) {
     const subtype = agent.subtype ?? 'error';
-    const code = subtype === 'success' || subtype === 'error' ? 'agent_error' : subtype.replace(/^error_/, '');
+    const code = freshSessionCode(text) ?? (subtype === 'success' || subtype === 'error' ? 'agent_error' : subtype.replace(/^error_/, ''));
     // `subtype: success` with `is_error: true` is an error all the same: never call it a success.
     const what = subtype === 'success' ? 'answered with an error' : `reported ${subtype}`;
     const message = `${exit.profile} ${what}${text === '' ? '' : `: ${tailOf(text, MESSAGE_TAIL_CHARS)}`}`;
@@ -141,10 +167,12 @@ function classifyDocument(document: Fields, exit: AgentExit): ReportedResult {
 /**
  * The `claude-json` result rule: reads the final JSON result of `claude -p --output-format json`.
  * - `is_error: false` and exit 0: succeeded, with turns, cost, session id and the denied tools in the agent report;
- * - `is_error: true` (or an `error_*` subtype): failed with the subtype as code (`error_max_turns` → `max_turns`);
+ * - `is_error: true` (or an `error_*` subtype): failed with the subtype as code (`error_max_turns` → `max_turns`),
+ *   or `session_not_found` / `context_overflow` when it says so (see {@link freshSessionCode});
  * - a usage or rate-limit answer: rate_limited, with `resetAt` when the text says when;
  * - no JSON result: rate_limited when stderr or stdout says so, failed `exit_<n>`/`signal_<SIG>` with the end
- *   of stderr when the process failed, else failed `unparseable_result` with the end of stdout.
+ *   of stderr when the process failed (`session_not_found` / `context_overflow` when stderr says so), else failed
+ *   `unparseable_result` with the end of stdout.
  * @example
  * parseClaudeResult({ profile: 'claude', exitCode: 0, signal: null, stopped: false, stderr: '',
  *   stdout: '{"type":"result","subtype":"success","is_error":false,"num_turns":3,"result":"Done"}' });
@@ -156,7 +184,11 @@ export function parseClaudeResult(exit: AgentExit): ReportedResult {
   const agent: AgentReport = { profile: exit.profile, exitCode: exit.exitCode };
   const said = `${exit.stderr}\n${exit.stdout}`.trim();
   if (!exit.stopped && isRateLimitText(said)) return rateLimited(said, agent);
-  if (exit.exitCode !== 0 || exit.stopped) return exitFailure(exit, agent);
+  if (exit.exitCode !== 0 || exit.stopped) {
+    const failed = exitFailure(exit, agent);
+    const code = exit.stopped ? undefined : freshSessionCode(said);
+    return code === undefined ? failed : { ...failed, error: { ...failed.error, code } };
+  }
   const output = tailOf(exit.stdout, MESSAGE_TAIL_CHARS);
   const message = `${exit.profile} printed no JSON result${output === '' ? ' (stdout was empty)' : `: ${output}`}`;
   return { outcome: 'failed', error: { name: 'AgentError', code: 'unparseable_result', message }, agent };

@@ -52,7 +52,7 @@ describe('the claude profile against a CLI that honours its flags', () => {
     const settings = { model: 'sonnet', allowedTools: ['Read'], disallowedTools: ['WebFetch'], appendSystemPrompt: 'Be brief.', maxBudgetUsd: 2.5, extraArgs: ['--verbose'] };
     await attempt(phaseOf({ model: 'opus', allowedTools: ['Bash(npm test:*)', 'Edit'] }), claude(settings));
     expect(await argv()).toEqual([
-      ...['-p', 'mode:success', '--output-format', 'json', '--max-turns', '50', '--permission-mode', 'acceptEdits', '--model', 'opus'],
+      ...['-p', 'mode:success', '--output-format', 'stream-json', '--verbose', '--max-turns', '50', '--permission-mode', 'acceptEdits', '--model', 'opus'],
       ...['--append-system-prompt', 'Be brief.', '--max-budget-usd', '2.5', '--verbose'],
       ...['--allowedTools', 'Bash(npm test:*)', 'Edit', '--disallowedTools', 'WebFetch'],
     ]);

@@ -55,7 +55,7 @@ describe('createProcessRunner with real processes', () => {
       agent: { profile: 'claude', exitCode: 0, isError: false, subtype: 'success', turns: 3, costUsd: 0.0123, sessionId: 'session-42' },
     });
     const seen = await recorded();
-    expect(seen.argv).toEqual(['-p', prompt, '--output-format', 'json', '--max-turns', '7', '--permission-mode', 'acceptEdits']);
+    expect(seen.argv).toEqual(['-p', prompt, '--output-format', 'stream-json', '--verbose', '--max-turns', '7', '--permission-mode', 'acceptEdits']);
     expect(seen.stdin).toBe('');
     expect(seen.cwd).toBe(root);
     expect(seen.env).toEqual({ HYPERVISOR_RUN_ID: 'real', HYPERVISOR_PHASE_ID: '7', HYPERVISOR_ATTEMPT: '1', HYPERVISOR_ROOT: root });
@@ -67,7 +67,7 @@ describe('createProcessRunner with real processes', () => {
     const prompt = `mode:success ${'z'.repeat(STDIN_PROMPT_BYTES)}`;
     expect((await attempt(phaseOf({ prompt }))).result.outcome).toBe('succeeded');
     const seen = await recorded();
-    expect(seen.argv).toEqual(['-p', '--output-format', 'json', '--max-turns', '50', '--permission-mode', 'acceptEdits']);
+    expect(seen.argv).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--max-turns', '50', '--permission-mode', 'acceptEdits']);
     expect(seen.stdin).toBe(prompt);
   });
 

@@ -73,12 +73,12 @@ describe('createProcessRunner', () => {
     const [call] = launcher.calls;
     expect(call?.spec).toEqual({
       command: 'claude',
-      args: ['-p', 'Build the feature', '--output-format', 'json', '--max-turns', '50', '--permission-mode', 'acceptEdits'],
+      args: ['-p', 'Build the feature', '--output-format', 'stream-json', '--verbose', '--max-turns', '50', '--permission-mode', 'acceptEdits'],
       cwd: root,
       env: { ...env, HYPERVISOR_RUN_ID: 'run-1', HYPERVISOR_PHASE_ID: '7', HYPERVISOR_ATTEMPT: '2', HYPERVISOR_ROOT: root },
     });
     expect(call?.options).toMatchObject({ logFile: join(root, '.hypervisor', 'runs', 'run-1', 'phase-7.log'), killGraceMs: 300, tailChars: 1_048_576 });
-    expect(call?.options.logHeader).toBe('=== phase 7 attempt 2: claude -p <prompt: 17 chars> --output-format json --max-turns 50 --permission-mode acceptEdits ===');
+    expect(call?.options.logHeader).toBe('=== phase 7 attempt 2: claude -p <prompt: 17 chars> --output-format stream-json --verbose --max-turns 50 --permission-mode acceptEdits ===');
     expect(events[0]).toEqual({ type: 'output', stream: 'stderr', text: 'thinking\n' });
     expect(result).toEqual({
       outcome: 'succeeded',
@@ -246,7 +246,7 @@ describe('createProcessRunner delegate', () => {
     expect(second.taskId).toBe('shell-3-2');
     await expect(first.outcome).resolves.toEqual({ status: 'completed', value: expect.objectContaining({ outcome: 'succeeded' }) });
     await expect(second.outcome).resolves.toEqual({ status: 'completed', value: { outcome: 'succeeded', agent: { profile: 'shell', exitCode: 0 } } });
-    expect(launcher.calls[0]?.spec.args).toEqual(['-p', 'Write docs', '--output-format', 'json', '--max-turns', '9', '--permission-mode', 'acceptEdits']);
+    expect(launcher.calls[0]?.spec.args).toEqual(['-p', 'Write docs', '--output-format', 'stream-json', '--verbose', '--max-turns', '9', '--permission-mode', 'acceptEdits']);
     expect(launcher.calls[0]?.spec.env).toMatchObject({ HYPERVISOR_PHASE_ID: '3', HYPERVISOR_ATTEMPT: '1', HYPERVISOR_RUN_ID: expect.stringMatching(/^delegated-/) });
     expect(launcher.calls[0]?.options.logFile).toBe(join(root, 'logs', 'task-claude-3-1.log'));
     expect(launcher.calls[1]?.spec.args).toEqual(['-c', 'echo hi']);

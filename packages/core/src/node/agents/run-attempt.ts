@@ -1,22 +1,26 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Observable, catchError, defer, finalize, from, mergeMap, of } from 'rxjs';
+import { Observable, catchError, concat, defer, finalize, from, mergeMap, of } from 'rxjs';
 import { toEventError } from '@kazuba/hypervisor-v2';
-import type { AttemptResult, RunnerEvent } from '../../schedule/ports.js';
+import type { AgentProgress, AttemptResult, RunnerEvent } from '../../schedule/ports.js';
 import type { ProcessOptions, ProcessResult, ProcessSpec } from '../process/process-types.js';
 import { errnoOf } from '../process/error-details.js';
 import { MESSAGE_TAIL_CHARS, classifyExitCode, tailOf } from './agent-exit.js';
 import type { AgentExit, ReportedResult } from './agent-exit.js';
 import type { AgentProfile } from './agent-profile.js';
 import { parseClaudeResult } from './claude-result.js';
+import { readClaudeStream } from './claude-stream.js';
 import { parseCodexResult } from './codex-result.js';
+import { readCodexStream } from './codex-stream.js';
 import { fatalAnswerOf, missingAgentError } from './fatal-answers.js';
 import { parseGeminiResult } from './gemini-result.js';
+import { readGeminiStream } from './gemini-stream.js';
 import { watchOutput } from './output-rules.js';
 import type { RuleHit } from './output-rules.js';
 import type { ProcessLauncher } from './process-launcher.js';
 import { captureCheckpoint, snapshotFile } from './script-checkpoint.js';
 import type { FileSnapshot } from './script-checkpoint.js';
+import type { ProgressReader } from './stream-progress.js';
 import { runValidation } from './validation.js';
 import type { ValidationEvent, ValidationOptions } from './validation.js';
 
@@ -38,6 +42,8 @@ export interface AttemptPlan {
   readonly checkpointPath?: string;
   /** The model asked for, reported with the attempt. */
   readonly model?: string;
+  /** The session the process resumes (it was given `--resume`), reported with the attempt. */
+  readonly resumedSession?: string;
   /**
    * What an agent success whose agent was denied an edit tool (Edit, Write, MultiEdit, NotebookEdit) becomes:
    * a `partial` phase, or a failed attempt (`permission_denied`).
@@ -45,6 +51,9 @@ export interface AttemptPlan {
    */
   readonly deniedEdits?: 'partial' | 'failed';
 }
+
+/** Failures that leave the session worth nothing to a retry: never fatal, whatever else the answer says. */
+const FRESH_SESSION_CODES: ReadonlySet<string | undefined> = new Set(['session_not_found', 'context_overflow']);
 
 /** The tools that change files: an agent denied one of them did not do its work. */
 const EDIT_TOOLS: ReadonlySet<string> = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
@@ -63,6 +72,23 @@ function readAnswer(profile: AgentProfile, exit: AgentExit): ReportedResult {
       return parseGeminiResult(exit);
     default:
       return profile.result === 'claude-json' ? parseClaudeResult(exit) : classifyExitCode(exit);
+  }
+}
+
+/**
+ * The reader of the agent's progress when its stdout is a stream of JSON messages (claude and gemini in
+ * `stream-json`, codex always, a `command` profile that runs claude in `stream-json`); none otherwise.
+ */
+export function progressReaderOf(profile: AgentProfile, root: string): ProgressReader | undefined {
+  switch (profile.kind) {
+    case 'claude':
+      return profile.outputFormat === 'stream-json' ? readClaudeStream(root) : undefined;
+    case 'codex':
+      return readCodexStream(root);
+    case 'gemini':
+      return profile.outputFormat === 'stream-json' ? readGeminiStream(root) : undefined;
+    case 'command':
+      return profile.result === 'claude-json' && [...profile.args, ...profile.extraArgs].includes('stream-json') ? readClaudeStream(root) : undefined;
   }
 }
 
@@ -85,10 +111,14 @@ function judgeDenials(plan: AttemptPlan, result: ReportedResult & { outcome: 'su
 function classify(plan: AttemptPlan, result: ProcessResult, hit: RuleHit | undefined): ReportedResult {
   const exit = { profile: plan.profile.name, ...result, stdout: result.stdoutTail, stderr: result.stderrTail };
   const answer = readAnswer(plan.profile, exit);
-  const agent = plan.model === undefined ? answer.agent : { ...answer.agent, model: plan.model };
+  const agent = {
+    ...answer.agent,
+    ...(plan.model === undefined ? {} : { model: plan.model }),
+    ...(plan.resumedSession === undefined ? {} : { resumedSession: plan.resumedSession }),
+  };
   if (hit !== undefined) return ruleResult(plan, hit, agent);
   if (answer.outcome === 'succeeded') return judgeDenials(plan, { ...answer, agent });
-  if (answer.outcome !== 'failed') return { ...answer, agent };
+  if (answer.outcome !== 'failed' || FRESH_SESSION_CODES.has(answer.error.code)) return { ...answer, agent };
   const fatal = fatalAnswerOf(plan.profile, `${answer.error.message}\n${exit.stderr}`);
   return fatal === undefined ? { ...answer, agent } : { outcome: 'fatal', error: fatal, agent };
 }
@@ -144,19 +174,29 @@ function launchFailure(plan: AttemptPlan, error: unknown): AttemptResult {
   return failure(name, 'launch_failed', `cannot run ${plan.profile.name} (${plan.spec.command}): ${message}`);
 }
 
-/** Runs the agent, stopping it early when a line of its output matches an output rule. */
+const agentEvent = (progress: AgentProgress): RunnerEvent => ({ type: 'agent', progress });
+
+/**
+ * Runs the agent, relaying its output and the progress its stream gives (after the output that gave it), and
+ * stopping it early when a line of its output matches an output rule.
+ */
 function runAgent(plan: AttemptPlan, before: FileSnapshot | undefined): Observable<RunnerEvent> {
   return defer(() => {
     const watch = watchOutput(plan.profile);
+    const progress = progressReaderOf(plan.profile, plan.spec.cwd);
     const stop = new AbortController();
     const abort = (): void => stop.abort(plan.signal.reason);
     if (plan.signal.aborted) abort();
     plan.signal.addEventListener('abort', abort, { once: true });
     return plan.launcher.run(plan.spec, processOptions(plan, plan.logHeader, stop.signal)).pipe(
       mergeMap((event): Observable<RunnerEvent> => {
-        if (event.type === 'exit') return validate(plan, before, classify(plan, event.result, watch.end()));
+        if (event.type === 'exit') {
+          const last = (progress?.end() ?? []).map(agentEvent);
+          return concat(from(last), defer(() => validate(plan, before, classify(plan, event.result, watch.end()))));
+        }
         if (watch.take(event.stream, event.text) !== undefined) stop.abort(new Error('an output rule matched'));
-        return of({ type: 'output', stream: event.stream, text: event.text });
+        const said = event.stream === 'stdout' ? (progress?.take(event.text) ?? []) : [];
+        return from([{ type: 'output', stream: event.stream, text: event.text } as const, ...said.map(agentEvent)]);
       }),
       catchError((error: unknown) => of(resultEvent(launchFailure(plan, error)))),
       finalize(() => plan.signal.removeEventListener('abort', abort)),
@@ -165,9 +205,9 @@ function runAgent(plan: AttemptPlan, before: FileSnapshot | undefined): Observab
 }
 
 /**
- * Guarantees the runner's contract: output, then exactly one `result`, then completion; never an error. An
- * error becomes a failed result (its code kept, `runner_error` otherwise), and a stream that ends without a
- * result gets a failed `no_result`.
+ * Guarantees the runner's contract: output and progress, then exactly one `result`, then completion; never an
+ * error. An error becomes a failed result (its code kept, `runner_error` otherwise), and a stream that ends without
+ * a result gets a failed `no_result`.
  */
 export function settleOnce(events: Observable<RunnerEvent>): Observable<RunnerEvent> {
   return new Observable<RunnerEvent>((subscriber) => {
@@ -189,8 +229,9 @@ export function settleOnce(events: Observable<RunnerEvent>): Observable<RunnerEv
 
 /**
  * One attempt: snapshots the checkpoint path, runs the agent, classifies its exit by the profile's rule,
- * validates an agent success, and keeps a checkpoint written meanwhile. Output is relayed as it comes; the
- * stream ends with exactly one result and never errors. Unsubscribing stops whatever process is running.
+ * validates an agent success, and keeps a checkpoint written meanwhile. Output is relayed as it comes, each chunk
+ * of a streaming agent's stdout followed by the `agent` progress events it gave; the stream ends with exactly one
+ * result and never errors. Unsubscribing stops whatever process is running.
  */
 export function runAttempt(plan: AttemptPlan): Observable<RunnerEvent> {
   const prepare = async (): Promise<FileSnapshot | undefined> => {

@@ -4,7 +4,14 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { createProcessSupervisor } from '../../process/process-supervisor.js';
 import { PERMISSION_MODES } from '../agent-profile.js';
 import type { AgentProfileInput } from '../agent-profile.js';
+import { lastValueFrom, toArray } from 'rxjs';
+import { definePlan } from '../../../plan/define-plan.js';
+import type { Phase } from '../../../plan/plan.js';
+import type { AgentProgress, AttemptResult } from '../../../schedule/ports.js';
+import type { ProcessLauncher } from '../process-launcher.js';
+import { createProcessRunner } from '../process-runner.js';
 import { attemptPhase, binFolderOf, createSandbox, jsonLines, removeSandboxes, sessionRecord, specOf } from './__fixtures__/real-cli.js';
+import type { Sandbox } from './__fixtures__/real-cli.js';
 
 // The real claude (@anthropic-ai/claude-code, pinned) without credentials or network: it parses our flags, prints
 // its init message in stream-json, and answers "Not logged in" without calling the API, so every attempt here ends
@@ -38,6 +45,24 @@ const flagsAfterFormat = (permissionMode: string, sessionId: string): string[] =
   ...['--max-turns', '3', '--permission-mode', permissionMode, '--model', 'sonnet', '--append-system-prompt', 'Answer in one line.'],
   ...['--max-budget-usd', '0.5', '--session-id', sessionId, '--allowedTools', 'Bash(git log:*)', 'Read', '--disallowedTools', 'WebFetch', 'Write'],
 ];
+
+/** An attempt of phase 1 (resuming `resumeSession` when given) through the runner and the real claude: its arguments, progress and result. */
+async function streamPhase(sandbox: Sandbox, prompt: string, resumeSession?: string, profiles: AgentProfileInput[] = []): Promise<{ args: readonly string[]; progress: AgentProgress[]; result: AttemptResult }> {
+  let args: readonly string[] = [];
+  const watching: ProcessLauncher = {
+    run: (spec, options) => {
+      args = spec.args;
+      return supervisor.run(spec, options);
+    },
+  };
+  const runner = createProcessRunner({ supervisor: watching, root: sandbox.root, env: sandbox.env, profiles, killGraceMs: 1000 });
+  const phase = definePlan([{ id: 1, prompt }]).phases[0] as Phase;
+  const request = { runId: `contract-${randomUUID()}`, phase, attempt: 1, prompt, signal: AbortSignal.timeout(60_000) };
+  const events = await lastValueFrom(runner.run(resumeSession === undefined ? request : { ...request, resumeSession }).pipe(toArray()));
+  const last = events.at(-1);
+  if (last?.type !== 'result') throw new Error('the runner ended without a result');
+  return { args, progress: events.flatMap((event) => (event.type === 'agent' ? [event.progress] : [])), result: last.result };
+}
 
 describe('the real claude CLI, given the argument vectors we build', () => {
   it('is installed where the contract expects it', () => {
@@ -97,7 +122,7 @@ describe('the real claude CLI, given the argument vectors we build', () => {
       const prompt = `Summarise this: ${'lorem ipsum '.repeat(9_000)}`;
       const profile: AgentProfileInput = { name: 'claude', extraArgs: ['--session-id', sessionId] };
       const spec = specOf(profile, sandbox, prompt);
-      expect(spec.args).toEqual(['-p', '--output-format', 'json', '--max-turns', '50', '--permission-mode', 'acceptEdits', '--session-id', sessionId]);
+      expect(spec.args).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--max-turns', '50', '--permission-mode', 'acceptEdits', '--session-id', sessionId]);
       expect(spec.stdin).toBe(prompt);
 
       const attempt = await attemptPhase({ supervisor, sandbox, profile, prompt });
@@ -110,11 +135,49 @@ describe('the real claude CLI, given the argument vectors we build', () => {
   );
 
   it(
+    'streams its init message as progress by default, and resumes a session it recorded with --resume in our vector',
+    async () => {
+      const sandbox = await createSandbox('claude', { git: false });
+      const sessionId = randomUUID();
+      // Not logged in, claude still records the session it was given; a second attempt can resume it.
+      const first = await streamPhase(sandbox, 'Say hi.', undefined, [{ name: 'claude', extraArgs: ['--session-id', sessionId] }]);
+      expect(first.result).toMatchObject({ outcome: 'fatal', error: { code: 'not_logged_in' }, agent: { sessionId } });
+      expect(first.result.agent).not.toHaveProperty('resumedSession');
+      expect(first.progress).toEqual([
+        { model: expect.any(String), sessionId },
+        { model: expect.any(String), sessionId, turns: 1 },
+        { model: expect.any(String), sessionId, turns: 1, costUsd: 0 },
+      ]);
+
+      const resumed = await streamPhase(sandbox, 'Say hi again.', sessionId);
+      expect(resumed.args).toEqual(['-p', 'Say hi again.', '--output-format', 'stream-json', '--verbose', '--resume', sessionId, '--max-turns', '50', '--permission-mode', 'acceptEdits']);
+      expect(resumed.result).toMatchObject({ outcome: 'fatal', error: { code: 'not_logged_in' }, agent: { sessionId, resumedSession: sessionId } });
+      expect(resumed.progress).toContainEqual(expect.objectContaining({ sessionId, turns: 1, costUsd: 0 }));
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'answers a --resume of a session it does not have with a failed session_not_found, not a fatal answer',
+    async () => {
+      const sandbox = await createSandbox('claude', { git: false });
+      const sessionId = randomUUID();
+      const resumed = await streamPhase(sandbox, 'Say hi again.', sessionId);
+      expect(resumed.result).toEqual({
+        outcome: 'failed',
+        error: { name: 'AgentError', code: 'session_not_found', message: `claude reported error_during_execution: No conversation found with session ID: ${sessionId}` },
+        agent: { profile: 'claude', exitCode: 1, isError: true, subtype: 'error_during_execution', turns: 0, costUsd: 0, sessionId, resumedSession: sessionId },
+      });
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     'refuses a flag it does not know: fatal rejected_argument, quoting it',
     async () => {
       const sandbox = await createSandbox('claude', { git: false });
       const profile: AgentProfileInput = { name: 'claude', extraArgs: ['--no-such-flag'] };
-      expect(specOf(profile, sandbox, 'Say hi.').args).toEqual(['-p', 'Say hi.', '--output-format', 'json', '--max-turns', '50', '--permission-mode', 'acceptEdits', '--no-such-flag']);
+      expect(specOf(profile, sandbox, 'Say hi.').args).toEqual(['-p', 'Say hi.', '--output-format', 'stream-json', '--verbose', '--max-turns', '50', '--permission-mode', 'acceptEdits', '--no-such-flag']);
 
       const attempt = await attemptPhase({ supervisor, sandbox, profile, prompt: 'Say hi.' });
       expect(attempt.result).toMatchObject({ outcome: 'fatal', error: { code: 'rejected_argument', message: expect.stringContaining("(it said: error: unknown option '--no-such-flag')") } });
