@@ -1,6 +1,6 @@
 import { formatDuration, parseHypervisorConfig } from '@kazuba/core';
-import { resolveProfiles } from '@kazuba/core/node';
-import type { AgentProfile, LoadedProjectConfig } from '@kazuba/core/node';
+import { describeChoiceSource, describeRule, resolveProfiles } from '@kazuba/core/node';
+import type { AgentProfile, LoadedProjectConfig, RoutingRule } from '@kazuba/core/node';
 import type { ResolvedRunOptions } from '../run/run-options.js';
 import { formatTable } from './text-table.js';
 
@@ -11,13 +11,26 @@ export interface SettingReport {
   readonly from: string;
 }
 
-/** `hypervisor config --json`: the settings a run would use, each with its source, and the agent profiles. */
+/** A routing rule as `hypervisor config` shows it. */
+export interface RoutingRuleReport extends RoutingRule {
+  /** `routing[0] effort L`: how `hypervisor plan` names the rule. */
+  readonly rule: string;
+  /** `<config file>:<line>`. */
+  readonly from: string;
+}
+
+/**
+ * `hypervisor config --json`: the settings a run would use, each with its source, the agent profiles and the
+ * routing rules.
+ */
 export interface ConfigReport {
   /** The config file as the user would name it; null when there is none. */
   readonly configFile: string | null;
   readonly run: Readonly<Record<string, SettingReport>>;
   /** The resolved profiles, the default agent's first; `from` says what changed a built-in or made a new one. */
   readonly agents: readonly (Omit<AgentProfile, 'outputRules'> & { readonly outputRules: number; readonly from: string })[];
+  /** The config file's routing rules, in the order they are tried. */
+  readonly routing: readonly RoutingRuleReport[];
 }
 
 const FLAG_OF: Readonly<Record<string, string>> = {
@@ -30,6 +43,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   checkpointFormat: '--checkpoint-format',
   groupPolicy: '--group-policy',
   maxTurns: '--max-turns',
+  maxCost: '--max-cost',
 };
 
 const BUILTIN_NAMES: ReadonlySet<string> = new Set(['claude', 'codex', 'gemini', 'shell']);
@@ -51,6 +65,8 @@ function runValues(options: ResolvedRunOptions): Record<string, string | number 
     agent: options.agent,
     maxTurns: options.maxTurns ?? "each profile's",
     deniedEdits: options.deniedEdits,
+    maxCost: options.maxCostUsd ?? 'none',
+    retryFreshSession: options.retryFreshSession,
   };
 }
 
@@ -73,9 +89,18 @@ function profileSource(profile: AgentProfile, loaded: LoadedProjectConfig | unde
   return parts.join(' + ');
 }
 
+function routingReport(loaded: LoadedProjectConfig | undefined): RoutingRuleReport[] {
+  if (loaded === undefined) return [];
+  return loaded.config.routing.map((rule, index) => {
+    const line = loaded.lineOf(['routing', index]);
+    const from = line === undefined ? loaded.displayName : `${loaded.displayName}:${line}`;
+    return { ...rule, rule: describeChoiceSource({ kind: 'rule', index, description: describeRule(rule) }), from };
+  });
+}
+
 /**
- * What a run would use and why: each run-wide setting with its source (flag > config file > default), and every
- * agent profile resolved (built-ins, the config's, the agent flags on the default agent).
+ * What a run would use and why: each run-wide setting with its source (flag > config file > default), every
+ * agent profile resolved (built-ins, the config's, the agent flags on the default agent), and the routing rules.
  * @throws CoreError `invalid_config` for a profile the agent flags make invalid.
  */
 export function buildConfigReport(options: ResolvedRunOptions, loaded: LoadedProjectConfig | undefined): ConfigReport {
@@ -86,7 +111,7 @@ export function buildConfigReport(options: ResolvedRunOptions, loaded: LoadedPro
   const flagged = (name: string): boolean => options.profiles.some((entry) => entry.name === name && !configured.has(JSON.stringify(entry)));
   const ordered = [...profiles.filter((profile) => profile.name === options.agent), ...profiles.filter((profile) => profile.name !== options.agent)];
   const agents = ordered.map((profile) => ({ ...profile, outputRules: profile.outputRules.length, from: profileSource(profile, loaded, flagged(profile.name)) }));
-  return { configFile: loaded?.displayName ?? null, run, agents };
+  return { configFile: loaded?.displayName ?? null, run, agents, routing: routingReport(loaded) };
 }
 
 // How a command profile hands over the prompt and reads the answer; the agent CLIs' profiles have these built in.
@@ -101,7 +126,11 @@ function settingsLine(profile: ConfigReport['agents'][number]): string {
     .join('  ');
 }
 
-/** `hypervisor config` as text: the settings table, then one block per agent profile. */
+function ruleTarget(rule: RoutingRuleReport): string {
+  return [rule.agent === undefined ? '' : `agent ${rule.agent}`, rule.model === undefined ? '' : `model ${rule.model}`].filter((part) => part !== '').join(', ');
+}
+
+/** `hypervisor config` as text: the settings table, one block per agent profile, then the routing rules. */
 export function renderConfigReport(report: ConfigReport): string {
   const header = report.configFile === null ? 'No config file (hypervisor.config.yaml): flags and defaults only.' : `Config file: ${report.configFile}`;
   const rows = Object.entries(report.run).map(([key, setting]) => [key, String(setting.value), setting.from]);
@@ -109,5 +138,19 @@ export function renderConfigReport(report: ConfigReport): string {
     `  ${profile.name}${index === 0 ? ' (default agent)' : ''}: ${profile.kind}, from ${profile.from}`,
     `    ${settingsLine(profile)}`,
   ]);
-  return [header, '', 'Run settings (flag > config file > default):', ...formatTable([['setting', 'value', 'from'], ...rows], '  '), '', 'Agents:', ...agents, ''].join('\n');
+  const routing =
+    report.routing.length === 0
+      ? []
+      : ['', "Routing (first match wins; a phase's own agent and model win over it):", ...report.routing.map((rule) => `  ${rule.rule} -> ${ruleTarget(rule)}, from ${rule.from}`)];
+  return [
+    header,
+    '',
+    'Run settings (flag > config file > default):',
+    ...formatTable([['setting', 'value', 'from'], ...rows], '  '),
+    '',
+    'Agents:',
+    ...agents,
+    ...routing,
+    '',
+  ].join('\n');
 }

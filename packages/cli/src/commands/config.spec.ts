@@ -42,7 +42,38 @@ describe('hypervisor config', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^No config file \(hypervisor\.config\.yaml\): flags and defaults only\.\n/);
     expect(result.stdout).toMatch(/\n {2}workers +4 +default\n/);
-    expect(result.stdout).toContain('  claude (default agent): claude, from built-in + flags\n    command=claude  maxTurns=50  permissionMode=acceptEdits  outputFormat=json  model=sonnet\n');
+    expect(result.stdout).toContain('  claude (default agent): claude, from built-in + flags\n    command=claude  maxTurns=50  permissionMode=acceptEdits  outputFormat=stream-json  model=sonnet\n');
+  });
+
+  it('shows the budget from --max-cost over the config file, and none by default', async () => {
+    const cwd = await projectWith('run:\n  workers: 2\n  maxCost: 40\n  retryFreshSession: true\n');
+    expect((await report(cwd)).run).toMatchObject({
+      maxCost: { value: 40, from: 'hypervisor.config.yaml:3' },
+      retryFreshSession: { value: true, from: 'hypervisor.config.yaml:4' },
+    });
+    expect((await report(cwd, '--max-cost', '7.5')).run['maxCost']).toEqual({ value: 7.5, from: '--max-cost' });
+    const defaults = (await report(await scratchDir())).run;
+    expect([defaults['maxCost'], defaults['retryFreshSession']]).toEqual([{ value: 'none', from: 'default' }, { value: false, from: 'default' }]);
+  });
+
+  it('refuses a --max-cost that is not an amount of dollars above 0', async () => {
+    const result = await runCaptured(['config', '--max-cost', '0'], await scratchDir());
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'hypervisor: --max-cost: expected an amount of US dollars > 0, got "0"\n' });
+  });
+
+  it('lists the routing rules in order, with their lines', async () => {
+    const cwd = await projectWith('routing:\n  - when: { effort: [L, XL], tags: [db] }\n    agent: codex\n    model: o3\n  - model: haiku\n');
+    expect((await report(cwd)).routing).toEqual([
+      { when: { effort: ['L', 'XL'], tags: ['db'] }, agent: 'codex', model: 'o3', rule: 'routing[0] effort L,XL, tags db', from: 'hypervisor.config.yaml:2' },
+      { when: {}, model: 'haiku', rule: 'routing[1] every phase', from: 'hypervisor.config.yaml:5' },
+    ]);
+    const text = await runCaptured(['config'], cwd);
+    expect(text.stdout).toContain(
+      "\nRouting (first match wins; a phase's own agent and model win over it):\n" +
+        '  routing[0] effort L,XL, tags db -> agent codex, model o3, from hypervisor.config.yaml:2\n' +
+        '  routing[1] every phase -> model haiku, from hypervisor.config.yaml:5\n',
+    );
+    expect((await runCaptured(['config'], await scratchDir())).stdout).not.toContain('Routing');
   });
 
   it('exits 2 with the file, line and field of a bad config file', async () => {

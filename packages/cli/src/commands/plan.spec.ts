@@ -1,9 +1,42 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FIXTURES, runCaptured } from '../e2e/__fixtures__/other/cli-harness.js';
+import { FIXTURES, removeScratchDirs, runCaptured, scratchDir } from '../e2e/__fixtures__/other/cli-harness.js';
 import type { PlanReportJson } from './plan.js';
 
 const SMALL = join(FIXTURES, 'plans', 'small');
+
+afterAll(removeScratchDirs);
+
+/** A project with a config file of routing rules and a plan of agent phases. */
+async function routedProject(): Promise<string> {
+  const root = await scratchDir();
+  const config = [
+    'agents:',
+    '  opus: { extends: claude, model: opus }',
+    'routing:',
+    '  - when: { effort: [L, XL] }',
+    '    agent: opus',
+    '  - when: { tags: [docs] }',
+    '    agent: gemini',
+    '    model: gemini-2.5-flash',
+    '  - when: { title: "^fix" }',
+    '    model: haiku',
+  ];
+  await writeFile(join(root, 'hypervisor.config.yaml'), `${config.join('\n')}\n`);
+  await mkdir(join(root, 'plan'));
+  const phases: [string, string[]][] = [
+    ['01-big.md', ['phase: 1', 'title: Big', 'effort: XL', 'tags: [docs]']],
+    ['02-docs.md', ['phase: 2', 'title: Docs', 'tags: [docs, web]']],
+    ['03-fix.md', ['phase: 3', 'title: Fix the build', 'agent: claude']],
+    ['04-own.md', ['phase: 4', 'title: Own', 'effort: L', 'agent: codex', 'model: o3']],
+    ['05-plain.md', ['phase: 5', 'title: Plain']],
+    ['06-run.md', ['phase: 6', 'title: Script', 'effort: XL', 'run: "true"']],
+  ];
+  for (const [file, fields] of phases) await writeFile(join(root, 'plan', file), `---\n${fields.join('\n')}\nvalidation_script: check.sh\n---\nDo it.\n`);
+  await writeFile(join(root, 'plan', 'check.sh'), 'exit 0\n');
+  return root;
+}
 const WARNINGS = [
   'warning: 03-docs.md: phase 3 has no validation_script: nothing checks its work',
   'warning: 03-docs.md: unknown front matter field "owner" (kept, but the hypervisor ignores it)',
@@ -38,12 +71,50 @@ describe('hypervisor plan', () => {
       agent: 'shell',
       model: '-',
       command: 'echo shipping',
+      chosenBy: { agent: { kind: 'phase' }, model: { kind: 'phase' } },
     });
     expect(report.phases[2]).toMatchObject({ validationScript: null, parallelGroup: null });
     expect(report.warnings.map((warning) => [warning.code, warning.phaseId, warning.file])).toEqual([
       ['missing_validation_script', 3, '03-docs.md'],
       ['unknown_field', 3, '03-docs.md'],
     ]);
+  });
+
+  it('shows which routing rule chose each agent and model in the Agents table', async () => {
+    const result = await runCaptured(['plan', 'plan'], await routedProject());
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const agents = result.stdout.slice(result.stdout.indexOf('Agents:'));
+    const rows = agents.split('\n').slice(1, 8).map((line) => line.trim().split(/ {2,}/).slice(0, 4));
+    expect(rows).toEqual([
+      ['id', 'agent', 'model', 'rule'],
+      ['1', 'opus', 'opus', 'routing[0] effort L,XL'],
+      ['2', 'gemini', 'gemini-2.5-flash', 'routing[1] tags docs'],
+      ['3', 'claude', 'haiku', 'agent: phase, model: routing[2] title /^fix/'],
+      ['4', 'codex', 'o3', 'phase'],
+      ['5', 'claude', "claude's default", 'default'],
+      ['6', 'shell', '-', 'phase'],
+    ]);
+  });
+
+  it('says in JSON what chose each agent and model', async () => {
+    const result = await runCaptured(['plan', 'plan', '--format', 'json'], await routedProject());
+    const { phases } = JSON.parse(result.stdout) as PlanReportJson;
+    const rule = (index: number, description: string) => ({ kind: 'rule', index, description });
+    expect(phases.map(({ id, agent, model, chosenBy }) => ({ id, agent, model, chosenBy }))).toEqual([
+      { id: 1, agent: 'opus', model: 'opus', chosenBy: { agent: rule(0, 'effort L,XL'), model: { kind: 'default' } } },
+      { id: 2, agent: 'gemini', model: 'gemini-2.5-flash', chosenBy: { agent: rule(1, 'tags docs'), model: rule(1, 'tags docs') } },
+      { id: 3, agent: 'claude', model: 'haiku', chosenBy: { agent: { kind: 'phase' }, model: rule(2, 'title /^fix/') } },
+      { id: 4, agent: 'codex', model: 'o3', chosenBy: { agent: { kind: 'phase' }, model: { kind: 'phase' } } },
+      { id: 5, agent: 'claude', model: "claude's default", chosenBy: { agent: { kind: 'default' }, model: { kind: 'default' } } },
+      { id: 6, agent: 'shell', model: '-', chosenBy: { agent: { kind: 'phase' }, model: { kind: 'phase' } } },
+    ]);
+  });
+
+  it('exits 2 naming the file, line and rule whose agent is unknown', async () => {
+    const root = await routedProject();
+    await writeFile(join(root, 'hypervisor.config.yaml'), 'routing:\n  - model: opus\n  - when: { effort: L }\n    agent: cursor\n');
+    const result = await runCaptured(['plan', 'plan'], root);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'hypervisor: hypervisor.config.yaml:4: routing[1].agent: no agent profile "cursor" (known: claude, codex, gemini, shell)\n' });
   });
 
   it('draws the plan as a Mermaid flowchart, critical path marked', async () => {

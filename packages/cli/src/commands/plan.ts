@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { Phase, Plan, PlanAnalysisJson, PlanWarning } from '@kazuba/core';
+import type { PhaseAgentSources } from '@kazuba/core/node';
 import type { CliIo } from '../cli-io.js';
 import type { PhaseCommand } from '../run/phase-command.js';
 import type { RawRunOptions } from '../run/run-options.js';
@@ -31,6 +32,8 @@ export interface PlanPhaseJson {
   readonly model: string;
   /** The exact command line, the prompt shown by its size. */
   readonly command: string;
+  /** What chose the agent and the model: `{ kind: 'phase' }`, `{ kind: 'default' }`, or the routing rule's index and conditions. */
+  readonly chosenBy: PhaseAgentSources;
 }
 
 /** `hypervisor plan --format json`: the analysis of `@kazuba/core`, the phases, and the lint warnings. */
@@ -62,18 +65,19 @@ function warningJson(warning: PlanWarning): PlanReportJson['warnings'][number] {
   return { code: warning.code, phaseId: warning.phaseId, file: orNull(warning.file), message: warning.message };
 }
 
-/** Agents: a row per phase with its agent, model and command. */
-function renderAgents(plan: Plan, commandOf: (phase: Phase) => PhaseCommand): string {
+/** Agents: a row per phase with its agent, model, what chose them (`phase`, `routing[0] effort L`, `default`) and command. */
+function renderAgents(plan: Plan, commandOf: (phase: Phase) => PhaseCommand, describeSources: (sources: PhaseAgentSources) => string): string {
   const rows = plan.phases.map((phase) => {
-    const { agent, model, command } = commandOf(phase);
-    return [String(phase.id), agent, model, command];
+    const { agent, model, command, chosenBy } = commandOf(phase);
+    return [String(phase.id), agent, model, describeSources(chosenBy), command];
   });
-  return ['Agents:', ...formatTable([['id', 'agent', 'model', 'command'], ...rows], '  '), ''].join('\n');
+  return ['Agents:', ...formatTable([['id', 'agent', 'model', 'rule', 'command'], ...rows], '  '), ''].join('\n');
 }
 
 async function showPlan(io: CliIo, dir: string, raw: PlanCommandOptions): Promise<void> {
   // Loaded here, one after the other, so that `--help` loads nothing heavy.
   const core = await import('@kazuba/core');
+  const { describePhaseAgentSources } = await import('@kazuba/core/node');
   const { readConfigFile } = await import('../run/config-file.js');
   const { parseRunOptions } = await import('../run/run-options.js');
   const { chooseAgents, checkAgents } = await import('../run/agent-choice.js');
@@ -97,7 +101,7 @@ async function showPlan(io: CliIo, dir: string, raw: PlanCommandOptions): Promis
   for (const warning of warnings) io.stderr.write(`warning: ${warning.message}\n`);
   for (const note of agentNotes) io.stderr.write(`warning: ${note}\n`);
   const render = {
-    text: () => `${core.renderAnalysisText(analysis, plan)}\n${renderAgents(plan, commandOf)}`,
+    text: () => `${core.renderAnalysisText(analysis, plan)}\n${renderAgents(plan, commandOf, describePhaseAgentSources)}`,
     mermaid: () => core.renderMermaid(plan, analysis),
     dot: () => core.renderDot(plan, analysis),
   }[format];

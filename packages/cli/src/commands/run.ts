@@ -33,6 +33,7 @@ export function addRunSettingOptions(command: Command): Command {
     .option('--timeout <seconds>', `time limit of one attempt of a phase (default: ${RUN_DEFAULTS.timeoutSeconds})`)
     .option('--retries <n>', `retries after a failed attempt (default: ${RUN_DEFAULTS.retries})`)
     .option('--keep-going', 'after a failure, still run every phase whose dependencies succeeded')
+    .option('--max-cost <usd>', 'budget in US dollars: once the attempts have cost that much, no phase or retry starts (default: none)')
     .option('--checkpoint-format <format>', `toon or kazuba (default: ${RUN_DEFAULTS.checkpointFormat})`);
 }
 
@@ -53,6 +54,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .option('--no-history', 'do not estimate durations from the events file')
     .option('--json', 'print the run summary as JSON on stdout')
     .option('--quiet', 'print only errors')
+    .option('--verbose', 'without the live view, print a line for each tool the agent uses')
     .addHelpText('after', '\nSettings come from the flags, then hypervisor.config.yaml, then the defaults: `hypervisor config` shows them.')
     .action(async (planDir: string, options: RawRunOptions) => {
       const { runCommand } = await import('../run/run-command.js');

@@ -33,7 +33,7 @@ describe('hypervisor run with Claude Code', () => {
     const project = await writePlan([{ id: 1, body: 'mode:edit:notes.txt' }]);
     const result = await run(project, []);
     expect(result.status).toBe(0);
-    expect(await argvOf(project, 1)).toEqual(['-p', 'mode:edit:notes.txt', '--output-format', 'json', '--max-turns', '50', '--permission-mode', 'acceptEdits']);
+    expect(await argvOf(project, 1)).toEqual(['-p', 'mode:edit:notes.txt', '--output-format', 'stream-json', '--verbose', '--max-turns', '50', '--permission-mode', 'acceptEdits']);
     await expect(readFile(join(project.root, 'notes.txt'), 'utf8')).resolves.toContain('acceptEdits');
   });
 

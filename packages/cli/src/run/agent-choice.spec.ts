@@ -5,7 +5,7 @@ import { checkAgents, chooseAgents } from './agent-choice.js';
 import { parseRunOptions } from './run-options.js';
 import type { RawRunOptions } from './run-options.js';
 
-const options = (raw: RawRunOptions) => parseRunOptions('plan', raw, '/repo', { run: {}, agents: [{ name: 'opus', extends: 'claude', model: 'opus' }] });
+const options = (raw: RawRunOptions) => parseRunOptions('plan', raw, '/repo', { run: {}, agents: [{ name: 'opus', extends: 'claude', model: 'opus' }], routing: [] });
 
 function refusal(run: () => unknown): { code: string; message: string } {
   try {
@@ -35,6 +35,13 @@ describe('chooseAgents', () => {
     });
   });
 
+  it("takes the config file's routing rules, and none when it has none", () => {
+    const routing = [{ when: { tags: ['db'] }, agent: 'opus' }];
+    const routed = parseRunOptions('plan', {}, '/repo', { run: {}, agents: [{ name: 'opus', extends: 'claude', model: 'opus' }], routing });
+    expect(chooseAgents(routed).routing).toEqual(routing);
+    expect('routing' in chooseAgents(options({}))).toBe(false);
+  });
+
   it('refuses an unknown --agent, listing the known ones', () => {
     expect(refusal(() => chooseAgents(options({ agent: 'cursor' })))).toEqual({
       code: 'invalid_option',
@@ -59,5 +66,15 @@ describe('checkAgents', () => {
     const runnable = definePlan([{ id: 1, prompt: 'a', maxTurns: 5 }, { id: 2, prompt: 'b', model: 'gpt-5' }]);
     expect(checkAgents(runnable, chooseAgents(options({ agent: 'codex' })))).toEqual(['phase 1: max_turns not used: agent codex has no turn limit']);
     expect(checkAgents(runnable, chooseAgents(options({})))).toEqual([]);
+  });
+
+  it("refuses a plan whose phases a routing rule sends to an agent that cannot take their settings", () => {
+    const routing = [{ when: { effort: ['L' as const] }, agent: 'codex' }];
+    const choice = chooseAgents(parseRunOptions('plan', {}, '/repo', { run: {}, agents: [], routing }));
+    const plan = definePlan([{ id: 1, prompt: 'a', estimates: { effort: 'L' }, allowedTools: ['Edit'] }, { id: 2, prompt: 'b', allowedTools: ['Edit'] }]);
+    expect(refusal(() => checkAgents(plan, choice))).toEqual({
+      code: 'invalid_plan',
+      message: 'phase 1: allowed_tools: agent codex (a codex profile) has no tool list; set its permissionMode instead',
+    });
   });
 });

@@ -13,8 +13,8 @@ const AGENT_FLAGS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The profiles a run uses (the built-ins, the config file's, the agent flags on the default agent) and its default
- * agent, checked.
+ * The profiles a run uses (the built-ins, the config file's, the agent flags on the default agent), its default
+ * agent, checked, and the config file's routing rules (checked when the file was read).
  * @throws CliError `invalid_option` naming the agent flag that is wrong, or an unknown `--agent`.
  */
 export function chooseAgents(options: ResolvedRunOptions): AgentChoice {
@@ -34,7 +34,12 @@ export function chooseAgents(options: ResolvedRunOptions): AgentChoice {
   if (defaultProfile === undefined) {
     throw new CliError('invalid_option', `--agent: unknown agent profile ${JSON.stringify(options.agent)} (known: ${[...profiles.keys()].join(', ')})`);
   }
-  return { profiles, defaultProfile, ...(options.maxTurns === undefined ? {} : { maxTurns: options.maxTurns }) };
+  return {
+    profiles,
+    defaultProfile,
+    ...(options.maxTurns === undefined ? {} : { maxTurns: options.maxTurns }),
+    ...(options.routing.length === 0 ? {} : { routing: options.routing }),
+  };
 }
 
 /**

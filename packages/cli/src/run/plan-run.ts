@@ -1,6 +1,6 @@
 import type { Approver, Estimator, HypervisorConfigInput, Plan } from '@kazuba/core';
 import { createPlanRun } from '@kazuba/core/node';
-import type { AgentProfileInput } from '@kazuba/core/node';
+import type { AgentProfileInput, RoutingRule } from '@kazuba/core/node';
 import type { HypervisorEvent } from '@kazuba/hypervisor-v2';
 
 /** What {@link startPlanRun} needs: the (possibly cut down) plan and how to run it. */
@@ -11,6 +11,8 @@ export interface PlanRunSetup {
   readonly config: HypervisorConfigInput & { readonly mode: NonNullable<HypervisorConfigInput['mode']>; readonly checkpointFormat: 'toon' | 'kazuba' };
   readonly agent: string;
   readonly profiles: readonly AgentProfileInput[];
+  /** The routing rules (first match wins), already validated. */
+  readonly routing: readonly RoutingRule[];
   readonly maxTurns?: number;
   readonly deniedEdits: 'partial' | 'failed';
   readonly estimator: Estimator;
@@ -45,6 +47,7 @@ export function startPlanRun(setup: PlanRunSetup, observer: PlanRunObserver): Pl
     config: setup.config,
     agent: setup.agent,
     profiles: setup.profiles,
+    routing: setup.routing,
     deniedEdits: setup.deniedEdits,
     ...(setup.maxTurns === undefined ? {} : { maxTurns: setup.maxTurns }),
     estimator: setup.estimator,

@@ -97,7 +97,7 @@ function createDisplay(options: ResolvedRunOptions, io: CliIo, tracker: RunTrack
   if (io.stderr.isTTY === true && !options.quiet && options.mode !== 'dry_run') {
     return createLiveProgress({ stream: io.stderr, tracker, styles, ...(deps.now === undefined ? {} : { now: deps.now }), ...(deps.ticker === undefined ? {} : { ticker: deps.ticker }) });
   }
-  return createPlainProgress({ stream: io.stderr, tracker, styles, quiet: options.quiet });
+  return createPlainProgress({ stream: io.stderr, tracker, styles, quiet: options.quiet, verbose: options.verbose });
 }
 
 async function createApprover(input: PrepareRunInput, plan: Plan, display: ProgressDisplay, commandOf: (phase: Phase) => string, signal: AbortSignal): Promise<Approver> {
@@ -123,6 +123,8 @@ function toRunConfig(options: ResolvedRunOptions): PlanRunSetup['config'] {
     force: options.force,
     checkpointFormat: options.checkpointFormat,
     groupPolicy: options.groupPolicy,
+    retryFreshSession: options.retryFreshSession,
+    ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
     ...(options.stallWindowMs === undefined ? {} : { stallWindowMs: options.stallWindowMs }),
     ...(options.breaker === undefined ? {} : { breaker: options.breaker }),
   };
@@ -213,6 +215,7 @@ export async function prepareRun(input: PrepareRunInput): Promise<PreparedRun> {
     config: toRunConfig(options),
     agent: options.agent,
     profiles: options.profiles,
+    routing: options.routing,
     deniedEdits: options.deniedEdits,
     ...(options.maxTurns === undefined ? {} : { maxTurns: options.maxTurns }),
     estimator,

@@ -180,7 +180,7 @@ describe('runCommand', () => {
         'Dry run of plan "plan" (4 workers): nothing was run or written.',
         '  start    estimate           id  phase    agent   model             command',
         '  +0s      5m 00s (effort)    1   Phase 1  shell   -                 echo "1,$HYPERVISOR_ATTEMPT" >> "$HYPERVISOR_ROOT/ledger"',
-        "  +5m 00s  10m 00s (default)  2   Phase 2  claude  claude's default  claude -p <prompt: 15 chars> --output-format json --max-turns 50 --permission-mode acceptEdits",
+        "  +5m 00s  10m 00s (default)  2   Phase 2  claude  claude's default  claude -p <prompt: 15 chars> --output-format stream-json --verbose --max-turns 50 --permission-mode acceptEdits",
         'Critical path: 1 → 2 (15m 00s)',
         'Estimated makespan: 15m 00s, up to 1 phase at once',
         '',

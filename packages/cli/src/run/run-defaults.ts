@@ -11,6 +11,7 @@ export const RUN_DEFAULTS = Object.freeze({
   checkpointFormat: 'toon',
   groupPolicy: 'strict',
   deniedEdits: 'partial',
+  retryFreshSession: false,
   /** Relative to the project root. */
   eventsFile: '.hypervisor/learning.jsonl',
 });

@@ -32,16 +32,33 @@ describe('parseRunOptions', () => {
       checkpointFormat: 'toon',
       groupPolicy: 'strict',
       deniedEdits: 'partial',
+      retryFreshSession: false,
       profiles: [],
+      routing: [],
       sources: Object.fromEntries(
-        ['maxTurns', 'stallWindow', 'breaker.threshold', 'breaker.cooldown', 'mode', 'workers', 'agent', 'timeout', 'retries', 'keepGoing', 'checkpointFormat', 'groupPolicy', 'deniedEdits'].map(
-          (key) => [key, 'default'],
-        ),
+        [
+          'maxTurns',
+          'maxCost',
+          'stallWindow',
+          'breaker.threshold',
+          'breaker.cooldown',
+          'mode',
+          'workers',
+          'agent',
+          'timeout',
+          'retries',
+          'keepGoing',
+          'checkpointFormat',
+          'groupPolicy',
+          'deniedEdits',
+          'retryFreshSession',
+        ].map((key) => [key, 'default']),
       ),
       eventsFile: '/home/user/project/.hypervisor/learning.jsonl',
       history: true,
       json: false,
       quiet: false,
+      verbose: false,
     });
   });
 
@@ -49,6 +66,7 @@ describe('parseRunOptions', () => {
     const config: ProjectConfig = {
       run: { mode: 'parallel', workers: 6, timeoutMs: 90_000, retries: 1, keepGoing: true, groupPolicy: 'ignore', stallWindowMs: 5_000, breaker: { cooldownMs: 2_000 }, agent: 'codex', maxTurns: 9, deniedEdits: 'failed' },
       agents: [],
+      routing: [],
     };
     const options = parseRunOptions('plans/demo', { workers: '2', timeout: '30', history: true }, '/repo', config);
     expect(options).toMatchObject({
@@ -70,7 +88,11 @@ describe('parseRunOptions', () => {
   });
 
   it("applies the agent flags to the default agent's profile, over the config file's settings for it", () => {
-    const config: ProjectConfig = { run: { agent: 'opus' }, agents: [{ name: 'opus', extends: 'claude', model: 'opus', permissionMode: 'plan' }, { name: 'aider', command: 'aider', args: ['{prompt}'] }] };
+    const config: ProjectConfig = {
+      run: { agent: 'opus' },
+      agents: [{ name: 'opus', extends: 'claude', model: 'opus', permissionMode: 'plan' }, { name: 'aider', command: 'aider', args: ['{prompt}'] }],
+      routing: [],
+    };
     const flags = { model: 'opus-4', permissionMode: 'acceptEdits', allowedTools: 'Edit, Bash(git log:*,git diff:*)', disallowedTools: 'WebFetch' };
     expect(parseRunOptions('p', flags, '/repo', config).profiles).toEqual([
       { name: 'opus', extends: 'claude', model: 'opus-4', permissionMode: 'acceptEdits', allowedTools: ['Edit', 'Bash(git log:*,git diff:*)'], disallowedTools: ['WebFetch'] },
@@ -78,6 +100,23 @@ describe('parseRunOptions', () => {
     ]);
     expect(parseRunOptions('p', { model: 'sonnet' }, '/repo').profiles).toEqual([{ name: 'claude', model: 'sonnet' }]);
     expect(parseRunOptions('p', {}, '/repo', config).profiles).toEqual(config.agents);
+  });
+
+  it('takes the budget from --max-cost, else the config file, else none, and says where from', () => {
+    const config: ProjectConfig = { run: { maxCostUsd: 40, retryFreshSession: true }, agents: [], routing: [] };
+    const fromFlag = parseRunOptions('p', { maxCost: '12.50' }, '/repo', config);
+    expect([fromFlag.maxCostUsd, fromFlag.sources['maxCost']]).toEqual([12.5, 'flag']);
+    const fromConfig = parseRunOptions('p', {}, '/repo', config);
+    expect([fromConfig.maxCostUsd, fromConfig.sources['maxCost']]).toEqual([40, 'config']);
+    expect([fromConfig.retryFreshSession, fromConfig.sources['retryFreshSession']]).toEqual([true, 'config']);
+    const none = parse({});
+    expect(['maxCostUsd' in none, none.sources['maxCost']]).toEqual([false, 'default']);
+    expect(parse({ maxCost: '.5' }).maxCostUsd).toBe(0.5);
+  });
+
+  it("hands on the config file's routing rules and --verbose", () => {
+    const routing = [{ when: { effort: ['L' as const] }, model: 'opus' }];
+    expect(parseRunOptions('p', { verbose: true }, '/repo', { run: {}, agents: [], routing })).toMatchObject({ routing, verbose: true });
   });
 
   it('takes every flag', () => {
@@ -144,6 +183,12 @@ describe('parseRunOptions', () => {
     [{ events: '' }, '--events: expected a path, got ""'],
     [{ groupPolicy: 'loose' }, '--group-policy: expected one of strict, ignore, got "loose"'],
     [{ maxTurns: '0' }, '--max-turns: expected a whole number ≥ 1, got "0"'],
+    [{ maxCost: '0' }, '--max-cost: expected an amount of US dollars > 0, got "0"'],
+    [{ maxCost: '0.00' }, '--max-cost: expected an amount of US dollars > 0, got "0.00"'],
+    [{ maxCost: '$5' }, '--max-cost: expected an amount of US dollars > 0, got "$5"'],
+    [{ maxCost: '-2' }, '--max-cost: expected an amount of US dollars > 0, got "-2"'],
+    [{ maxCost: '1e3' }, '--max-cost: expected an amount of US dollars > 0, got "1e3"'],
+    [{ maxCost: '9999999999' }, '--max-cost: expected at most 1000000000 US dollars, got "9999999999"'],
     [{ model: ' ' }, '--model: expected a model name, got " "'],
     [{ allowedTools: ' , ' }, '--allowed-tools: expected tool names separated by commas, got " , "'],
     [{ config: '' }, '--config: expected a path, got ""'],

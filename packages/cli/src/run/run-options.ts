@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ExecutionMode } from '@kazuba/hypervisor-v2';
-import type { AgentProfileInput, ProjectConfig } from '@kazuba/core/node';
+import type { AgentProfileInput, ProjectConfig, RoutingRule } from '@kazuba/core/node';
 import { CliError } from './cli-error.js';
 import { CHECKPOINT_FORMATS, GROUP_POLICIES, RUN_DEFAULTS, RUN_MODES } from './run-defaults.js';
 import { mergeAgentFlags, parseToolList } from './agent-flags.js';
@@ -28,11 +28,14 @@ export interface RawRunOptions {
   readonly maxTurns?: string;
   readonly allowedTools?: string;
   readonly disallowedTools?: string;
+  /** US dollars. */
+  readonly maxCost?: string;
   readonly events?: string;
   /** False with `--no-history`. */
   readonly history?: boolean;
   readonly json?: boolean;
   readonly quiet?: boolean;
+  readonly verbose?: boolean;
 }
 
 /** Which phases of the plan a run takes: all, a list (`--only`), or one and what depends on it (`--from`). */
@@ -53,6 +56,8 @@ export interface ResolvedRunOptions extends Omit<RunSettings, 'mode'> {
   readonly selection: PhaseSelection;
   /** The config file's agent profiles with the agent flags (`--model` …) applied to the default agent. */
   readonly profiles: readonly AgentProfileInput[];
+  /** The config file's routing rules, which choose a phase's agent and model (first match wins). */
+  readonly routing: readonly RoutingRule[];
   /** Where each run-wide setting came from: a flag, the config file, or the built-in default. */
   readonly sources: SettingSources;
   /** The learning-events JSONL file: appended after a run, read for the duration history. */
@@ -60,6 +65,8 @@ export interface ResolvedRunOptions extends Omit<RunSettings, 'mode'> {
   readonly history: boolean;
   readonly json: boolean;
   readonly quiet: boolean;
+  /** Plain progress tells each tool the agent uses. */
+  readonly verbose: boolean;
 }
 
 const FLAGS: Readonly<Record<string, string>> = {
@@ -79,12 +86,14 @@ const FLAGS: Readonly<Record<string, string>> = {
   maxTurns: '--max-turns',
   allowedTools: '--allowed-tools',
   disallowedTools: '--disallowed-tools',
+  maxCost: '--max-cost',
   events: '--events',
   keepGoing: '--keep-going',
   force: '--force',
   history: '--no-history',
   json: '--json',
   quiet: '--quiet',
+  verbose: '--verbose',
 };
 
 function wholeNumber(min: number): z.ZodType<number, string> {
@@ -110,6 +119,13 @@ const seconds = z
   .transform(Number)
   .pipe(z.number().positive({ error: 'expected a number of seconds > 0' }).max(2_000_000, { error: 'expected at most 2000000 seconds' }));
 
+const dollars = z
+  .string()
+  .trim()
+  .regex(/^(\d+(\.\d*)?|\.\d+)$/, { error: 'expected an amount of US dollars > 0' })
+  .transform(Number)
+  .pipe(z.number().positive({ error: 'expected an amount of US dollars > 0' }).max(1_000_000_000, { error: 'expected at most 1000000000 US dollars' }));
+
 const path = z.string().trim().min(1, { error: 'expected a path' });
 
 const name = (what: string): z.ZodOptional<z.ZodString> => z.string().trim().min(1, { error: `expected ${what}` }).optional();
@@ -133,10 +149,12 @@ const rawOptionsSchema = z.object({
   maxTurns: wholeNumber(1).optional(),
   allowedTools: z.string().transform(parseToolList).pipe(z.array(z.string()).min(1, { error: 'expected tool names separated by commas' })).optional(),
   disallowedTools: z.string().transform(parseToolList).pipe(z.array(z.string()).min(1, { error: 'expected tool names separated by commas' })).optional(),
+  maxCost: dollars.optional(),
   events: path.optional(),
   history: z.boolean().default(true),
   json: z.boolean().default(false),
   quiet: z.boolean().default(false),
+  verbose: z.boolean().default(false),
 });
 
 function describeIssue(issue: z.core.$ZodIssue, raw: RawRunOptions): string {
@@ -149,7 +167,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: RawRunOptions): string {
 /**
  * Validates the flags of `hypervisor run` once, where they enter, and merges them over the config file's run
  * settings and the built-in defaults (flag > config > default): `dry-run` spelled `dry_run`, seconds turned into
- * milliseconds, paths resolved against `cwd` (the events file's default against the root), the agent flags
+ * milliseconds, `--max-cost` read as US dollars, paths resolved against `cwd` (the events file's default against the root), the agent flags
  * applied to the default agent's profile.
  * @throws CliError `invalid_option`, one line naming the first bad flag.
  * @example
@@ -178,10 +196,12 @@ export function parseRunOptions(planDir: string, raw: RawRunOptions, cwd: string
     force: flags.force,
     selection,
     profiles: mergeAgentFlags(config?.agents ?? [], values.agent, flags),
+    routing: config?.routing ?? [],
     sources,
     eventsFile: flags.events === undefined ? resolve(root, RUN_DEFAULTS.eventsFile) : resolve(cwd, flags.events),
     history: flags.history,
     json: flags.json,
     quiet: flags.quiet,
+    verbose: flags.verbose,
   });
 }

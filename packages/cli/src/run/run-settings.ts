@@ -20,6 +20,8 @@ export interface RunFlags {
   readonly checkpointFormat?: (typeof CHECKPOINT_FORMATS)[number] | undefined;
   readonly groupPolicy?: (typeof GROUP_POLICIES)[number] | undefined;
   readonly maxTurns?: number | undefined;
+  /** US dollars. */
+  readonly maxCost?: number | undefined;
 }
 
 /** The run-wide settings, each from its flag, else the config file, else the built-in default. */
@@ -39,11 +41,16 @@ export interface RunSettings {
   /** Stall window and breaker from the config file; the engine's defaults when absent. */
   readonly stallWindowMs?: number;
   readonly breaker?: { readonly threshold?: number; readonly cooldownMs?: number };
+  /** The run's budget in US dollars; no budget when absent. */
+  readonly maxCostUsd?: number;
+  /** Retries start a fresh agent session instead of resuming the failed attempt's. */
+  readonly retryFreshSession: boolean;
 }
 
 /**
  * Merges the flags over the config file's `run:` settings over the built-in defaults, and says where each value
- * came from. Settings without a flag (`stallWindow`, `breaker`, `deniedEdits`) come from the config or default.
+ * came from. Settings without a flag (`stallWindow`, `breaker`, `deniedEdits`, `retryFreshSession`) come from the
+ * config or default.
  */
 export function pickSettings(flags: RunFlags, config: ProjectConfig['run']): { readonly values: RunSettings; readonly sources: SettingSources } {
   const sources: Record<string, SettingSource> = {};
@@ -54,6 +61,7 @@ export function pickSettings(flags: RunFlags, config: ProjectConfig['run']): { r
     return flag ?? fromConfig ?? fallback;
   }
   const maxTurns = pick('maxTurns', flags.maxTurns, config.maxTurns);
+  const maxCostUsd = pick('maxCost', flags.maxCost, config.maxCostUsd);
   const stallWindowMs = pick('stallWindow', undefined, config.stallWindowMs);
   const threshold = pick('breaker.threshold', undefined, config.breaker?.threshold);
   const cooldownMs = pick('breaker.cooldown', undefined, config.breaker?.cooldownMs);
@@ -67,7 +75,9 @@ export function pickSettings(flags: RunFlags, config: ProjectConfig['run']): { r
     checkpointFormat: pick('checkpointFormat', flags.checkpointFormat, config.checkpointFormat, RUN_DEFAULTS.checkpointFormat as RunSettings['checkpointFormat']),
     groupPolicy: pick('groupPolicy', flags.groupPolicy, config.groupPolicy, RUN_DEFAULTS.groupPolicy as RunSettings['groupPolicy']),
     deniedEdits: pick('deniedEdits', undefined, config.deniedEdits, RUN_DEFAULTS.deniedEdits as RunSettings['deniedEdits']),
+    retryFreshSession: pick('retryFreshSession', undefined, config.retryFreshSession, RUN_DEFAULTS.retryFreshSession),
     ...(maxTurns === undefined ? {} : { maxTurns }),
+    ...(maxCostUsd === undefined ? {} : { maxCostUsd }),
     ...(stallWindowMs === undefined ? {} : { stallWindowMs }),
     ...(threshold === undefined && cooldownMs === undefined
       ? {}

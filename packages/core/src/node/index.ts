@@ -2,8 +2,10 @@ export { AGENT_KINDS, BUILTIN_PROFILES, PERMISSION_MODES, agentProfileSchema, re
 export type { AgentKind, AgentProfile, AgentProfileInput, OutputRule } from './agents/agent-profile.js';
 export { buildProcessSpec, describeProcessSpec } from './agents/agent-args.js';
 export type { AgentInvocation } from './agents/agent-args.js';
-export { checkPhaseAgents, phaseAgentOf } from './agents/phase-agent.js';
-export type { AgentChoice, PhaseAgent, PhaseAgentNote } from './agents/phase-agent.js';
+export { checkPhaseAgents, describePhaseAgentSources, phaseAgentOf } from './agents/phase-agent.js';
+export type { AgentChoice, ChosenPhaseAgent, PhaseAgent, PhaseAgentNote, PhaseAgentSources } from './agents/phase-agent.js';
+export { createPhaseRouter, describeChoiceSource, describeRule, parseRoutingRules, phaseTaskOf, routingRuleSchema } from './agents/routing.js';
+export type { ChoiceSource, PhaseRoute, PhaseRouter, PhaseTask, RoutingRule, RoutingRuleInput, RuleSource } from './agents/routing.js';
 export type { ProcessLauncher } from './agents/process-launcher.js';
 export { createProcessRunner } from './agents/process-runner.js';
 export type { ProcessRunner, ProcessRunnerOptions } from './agents/process-runner.js';

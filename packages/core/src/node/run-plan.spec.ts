@@ -4,6 +4,7 @@ import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { readCheckpoint } from '@kazuba/toon';
+import { isCoreError } from '../core-error.js';
 import { isPlanError } from '../plan/plan-error.js';
 import { createPlanRun, runPlan } from './run-plan.js';
 import { writeShellPlan } from './__fixtures__/shell-plan.js';
@@ -65,6 +66,28 @@ describe('runPlan', () => {
     expect(summary.outcome).toBe('succeeded');
     expect(await readFile(join(root, 'ledger'), 'utf8')).toBe('marked\nagent,Work of phase 2.\n');
     expect((await readCheckpoint(join(root, 'checkpoints/phase_02.toon'))).value).toMatchObject({ agent: { profile: 'note' }, hypervisor_version: '9.8.7' });
+  });
+
+  it("routes phases to the agent of the first matching rule, a phase's own agent winning", async () => {
+    const { root, planDir } = await plan(
+      { id: 1, extra: 'tags: [db]' },
+      { id: 2, extra: 'effort: XL', dependsOn: [1] },
+      { id: 3, extra: 'agent: note-a\ntags: [db]', dependsOn: [2] },
+      { id: 4, dependsOn: [3] },
+    );
+    const note = (name: string) => ({ name, command: '/bin/sh', args: ['-c', `echo "${name},$1" >> "$HYPERVISOR_ROOT/ledger"`, name, '{prompt}'], promptVia: 'argument' as const });
+    const routing = [{ when: { tags: ['db'] }, agent: 'note-b' }, { when: { effort: 'XL' as const }, agent: 'note-c' }];
+    const summary = await runPlan(planDir, { root, runId: 'r', agent: 'note-a', profiles: [note('note-a'), note('note-b'), note('note-c')], routing });
+    expect(summary.outcome).toBe('succeeded');
+    const ledger = ['note-b,Work of phase 1.', 'note-c,Work of phase 2.', 'note-a,Work of phase 3.', 'note-a,Work of phase 4.'];
+    expect(await readFile(join(root, 'ledger'), 'utf8')).toBe(`${ledger.join('\n')}\n`);
+  });
+
+  it('refuses a routing rule that names an unknown agent before anything runs', async () => {
+    const { root, planDir } = await plan({ id: 1, run: ledgerLine(1) });
+    const error = await runPlan(planDir, { root, routing: [{ model: 'opus' }, { when: { group: 'api' }, agent: 'cursor' }] }).catch((caught: unknown) => caught);
+    expect(isCoreError(error) && [error.code, error.message]).toEqual(['invalid_config', 'routing[1].agent: no agent profile "cursor" (known: claude, codex, gemini, shell)']);
+    expect(existsSync(join(root, 'ledger'))).toBe(false);
   });
 
   it('writes the kazuba container when the config asks for it', async () => {

@@ -14,6 +14,7 @@ import { CoreError } from '../core-error.js';
 import { checkPhaseAgents } from './agents/phase-agent.js';
 import type { AgentChoice } from './agents/phase-agent.js';
 import { createProcessRunner } from './agents/process-runner.js';
+import type { RoutingRuleInput } from './agents/routing.js';
 import { createProcessSupervisor } from './process/process-supervisor.js';
 import { reapOrphans } from './process/reap-orphans.js';
 import { createFileCheckpointStore } from './store/file-checkpoint-store.js';
@@ -38,6 +39,12 @@ export interface RunPlanOptions {
   readonly profiles?: readonly AgentProfileInput[];
   /** The turn limit of phases that set no `max_turns`, over each profile's own. */
   readonly maxTurns?: number;
+  /**
+   * Rules that choose a phase's agent and model from its front matter (effort, title, body, group, tags), first
+   * match wins; a phase's own `agent`/`model` win over them (see `routingRuleSchema`).
+   * @default []
+   */
+  readonly routing?: readonly RoutingRuleInput[];
   /**
    * What an agent success becomes when the agent was denied an edit tool (claude's `permission_denials`): the
    * phase ends `partial`, or the attempt fails (`permission_denied`) and is retried.
@@ -82,7 +89,8 @@ function requireRunnableAgents(plan: Plan, choice: AgentChoice): void {
  * resumes from earlier checkpoints. It completes only once no process of the run is left and every record is
  * written. Unsubscribing stops everything at once.
  * @throws (errors the Observable with) PlanError for a bad plan, CoreError `invalid_config` for bad options, an
- *   unknown agent profile, or a phase whose agent settings its agent cannot take (see `checkPhaseAgents`).
+ *   unknown agent profile, a bad routing rule, or a phase whose agent settings its agent cannot take (see
+ *   `checkPhaseAgents`).
  */
 export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {}): Observable<HypervisorEvent> {
   return defer(() => {
@@ -104,6 +112,7 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(options.maxTurns === undefined ? {} : { maxTurns: options.maxTurns }),
       ...(options.deniedEdits === undefined ? {} : { deniedEdits: options.deniedEdits }),
+      ...(options.routing === undefined ? {} : { routing: options.routing }),
     });
     const store = createFileCheckpointStore({ root, format: config.checkpointFormat });
     const settle = defer(async () => {

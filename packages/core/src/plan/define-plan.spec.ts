@@ -58,6 +58,7 @@ describe('definePlan', () => {
         memoryMb: 256,
         recoveryPlan: 'Clean and rebuild',
         agentExecutionSpec: 'shell',
+        tags: ['ci', 'build'],
       },
     ]);
 
@@ -76,6 +77,7 @@ describe('definePlan', () => {
       memoryMb: 256,
       recoveryPlan: 'Clean and rebuild',
       agentExecutionSpec: 'shell',
+      tags: ['ci', 'build'],
       crossRefs: [],
       extra: {},
       hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
@@ -89,6 +91,11 @@ describe('definePlan', () => {
     expect(plan.dir).toBeUndefined();
     expect(plan.phases.map((phase) => phase.id)).toEqual([1, 2]);
     expect(plan.byId.get(2)?.dependsOn).toEqual([1]);
+  });
+
+  it('refuses a tag that is empty or not a string', () => {
+    expect(errorOf(() => definePlan([{ id: 1, tags: ['db', ''] }])).message).toMatch(/^phases\[0\]\.tags\.1: /);
+    expect(errorOf(() => definePlan([{ id: 1, tags: 'db' as unknown as string[] }])).message).toMatch(/^phases\[0\]\.tags: /);
   });
 
   it('names a plan "plan" unless told otherwise', () => {

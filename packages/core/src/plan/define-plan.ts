@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { hashPhaseSource } from '../checkpoint/phase-hash.js';
 import { assemblePlan } from './create-plan.js';
 import { definedOnly } from './defined-only.js';
-import { defaultCheckpointPath } from './phase-fields.js';
+import { EFFORTS, defaultCheckpointPath } from './phase-fields.js';
 import type { Phase, Plan } from './plan.js';
 import type { PlanProblem } from './plan-error.js';
 
@@ -21,11 +21,12 @@ export const phaseDefinitionSchema = z.strictObject({
   agent: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
   allowedTools: z.array(z.string().min(1)).optional(),
+  tags: z.array(z.string().min(1)).optional(),
   canSkip: z.boolean().default(false),
   run: z.string().min(1).optional(),
   estimates: z
     .strictObject({
-      effort: z.enum(['XS', 'S', 'M', 'L', 'XL']).optional(),
+      effort: z.enum(EFFORTS).optional(),
       estimatedTokens: z.int().nonnegative().optional(),
       durationMs: z.number().nonnegative().optional(),
     })

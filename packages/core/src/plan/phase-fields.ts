@@ -3,6 +3,12 @@ import { z } from 'zod';
 const text = z.string();
 const id = z.int().nonnegative();
 
+/** The T-shirt sizes a phase's `effort` may take, smallest first. */
+export const EFFORTS = ['XS', 'S', 'M', 'L', 'XL'] as const;
+
+/** One of {@link EFFORTS}. */
+export type Effort = (typeof EFFORTS)[number];
+
 /**
  * The front matter of a phase file (DESIGN.md section 3), snake_case as the plans write it. Fields it does not
  * name are kept as the phase's `extra`.
@@ -14,7 +20,7 @@ export const phaseFrontMatterSchema = z.looseObject({
   parallel_group: text.nullable().default(null),
   validation_script: text.min(1).optional(),
   checkpoint: text.min(1).optional(),
-  effort: z.enum(['XS', 'S', 'M', 'L', 'XL'], { error: 'expected one of XS, S, M, L, XL' }).optional(),
+  effort: z.enum(EFFORTS, { error: `expected one of ${EFFORTS.join(', ')}` }).optional(),
   estimated_tokens: z.int().nonnegative().optional(),
   estimated_minutes: z.number().positive().optional(),
   recovery_plan: text.optional(),
@@ -26,6 +32,7 @@ export const phaseFrontMatterSchema = z.looseObject({
   agent: text.min(1).optional(),
   model: text.min(1).optional(),
   allowed_tools: z.array(text.min(1)).optional(),
+  tags: z.array(text.min(1)).optional(),
   can_skip: z.boolean().default(false),
   memory_mb: z.number().positive().optional(),
 });

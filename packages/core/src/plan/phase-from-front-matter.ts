@@ -47,6 +47,7 @@ function toPhase(fields: FrontMatter, body: string, file: string, hash: string):
       agent: fields.agent,
       model: fields.model,
       allowedTools: fields.allowed_tools,
+      tags: fields.tags,
       run: fields.run,
       memoryMb: fields.memory_mb,
       recoveryPlan: fields.recovery_plan,

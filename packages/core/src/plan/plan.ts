@@ -34,6 +34,8 @@ export interface Phase {
   readonly model?: string;
   /** Tools the agent may use without asking in this phase; replaces the profile's list. */
   readonly allowedTools?: readonly string[];
+  /** Labels the config's routing rules match on (`when: { tags: [...] }`). */
+  readonly tags?: readonly string[];
   /** When it fails or is skipped, the run does not fail because of it. */
   readonly canSkip: boolean;
   /** A command line for plans that need no agent. */

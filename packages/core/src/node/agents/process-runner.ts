@@ -6,11 +6,14 @@ import { z } from 'zod';
 import type { AgentDelegationEngine, DelegationHandle, DelegationOutcome, DelegationRequest } from '@kazuba/hypervisor-v2';
 import { CoreError } from '../../core-error.js';
 import type { AttemptRequest, AttemptResult, PhaseRunner, RunnerEvent } from '../../schedule/ports.js';
-import { buildProcessSpec, describeProcessSpec } from './agent-args.js';
+import { buildProcessSpec, describeProcessSpec, resumedSessionOf } from './agent-args.js';
+import type { AgentInvocation } from './agent-args.js';
 import { resolveProfiles } from './agent-profile.js';
 import type { AgentProfile, AgentProfileInput } from './agent-profile.js';
 import { phaseAgentOf } from './phase-agent.js';
 import type { AgentChoice, PhaseAgent } from './phase-agent.js';
+import { parseRoutingRules } from './routing.js';
+import type { RoutingRuleInput } from './routing.js';
 import { pathSegment, runFolder } from '../store/run-folder.js';
 import type { ProcessLauncher } from './process-launcher.js';
 import { runAttempt, settleOnce } from './run-attempt.js';
@@ -57,6 +60,12 @@ export interface ProcessRunnerOptions {
    * @default 'partial'
    */
   readonly deniedEdits?: 'partial' | 'failed';
+  /**
+   * Rules that choose a phase's agent and model from its front matter, first match wins (see `routingRuleSchema`);
+   * a phase's own `agent`/`model` win over them.
+   * @default []
+   */
+  readonly routing?: readonly RoutingRuleInput[];
   /**
    * The environment every process starts from, before the `HYPERVISOR_*` variables are added.
    * @default process.env
@@ -111,7 +120,13 @@ function resolveRunnerOptions(options: ProcessRunnerOptions): ResolvedRunnerOpti
   const { root: rootOption, planDir, profile, runDir, killGraceMs, maxTurns, deniedEdits } = parsed.data;
   const root = resolve(rootOption ?? process.cwd());
   const profiles = resolveProfiles(options.profiles);
-  const choice: AgentChoice = { profiles, defaultProfile: findProfile(profiles, profile ?? 'claude'), ...(maxTurns === undefined ? {} : { maxTurns }) };
+  const routing = parseRoutingRules(options.routing ?? [], profiles);
+  const choice: AgentChoice = {
+    profiles,
+    defaultProfile: findProfile(profiles, profile ?? 'claude'),
+    ...(maxTurns === undefined ? {} : { maxTurns }),
+    ...(routing.length === 0 ? {} : { routing }),
+  };
   return {
     launcher: options.supervisor,
     root,
@@ -131,7 +146,7 @@ interface AttemptIdentity {
   readonly logName: string;
 }
 
-function planProcess(resolved: ResolvedRunnerOptions, agent: PhaseAgent, task: string, who: AttemptIdentity): Omit<AttemptPlan, 'signal'> {
+function planProcess(resolved: ResolvedRunnerOptions, agent: PhaseAgent, task: string, who: AttemptIdentity, resumeSession?: string): Omit<AttemptPlan, 'signal'> {
   const { profile, model, maxTurns, allowedTools } = agent;
   const env = {
     ...resolved.env,
@@ -140,14 +155,17 @@ function planProcess(resolved: ResolvedRunnerOptions, agent: PhaseAgent, task: s
     HYPERVISOR_ATTEMPT: String(who.attempt),
     HYPERVISOR_ROOT: resolved.root,
   };
-  const spec = buildProcessSpec(profile, {
+  const invocation: AgentInvocation = {
     prompt: task,
     root: resolved.root,
     env,
     ...(maxTurns === undefined ? {} : { maxTurns }),
     ...(model === undefined ? {} : { model }),
     ...(allowedTools === undefined ? {} : { allowedTools }),
-  });
+    ...(resumeSession === undefined ? {} : { resumeSession }),
+  };
+  const spec = buildProcessSpec(profile, invocation);
+  const resumedSession = resumedSessionOf(profile, invocation);
   const runDir = resolved.runDir ?? runFolder(resolved.root, who.runId);
   const askedModel = model ?? profile.model;
   return {
@@ -159,13 +177,14 @@ function planProcess(resolved: ResolvedRunnerOptions, agent: PhaseAgent, task: s
     ...(resolved.killGraceMs === undefined ? {} : { killGraceMs: resolved.killGraceMs }),
     ...(resolved.deniedEdits === undefined ? {} : { deniedEdits: resolved.deniedEdits }),
     ...(askedModel === undefined ? {} : { model: askedModel }),
+    ...(resumedSession === undefined ? {} : { resumedSession }),
   };
 }
 
 function planAttempt(resolved: ResolvedRunnerOptions, request: AttemptRequest): AttemptPlan {
   const { phase } = request;
   const who = { runId: request.runId, phaseId: phase.id, attempt: request.attempt, logName: `phase-${phase.id}.log` };
-  const base = planProcess(resolved, phaseAgentOf(phase, resolved.choice), phase.run ?? request.prompt, who);
+  const base = planProcess(resolved, phaseAgentOf(phase, resolved.choice), phase.run ?? request.prompt, who, request.resumeSession);
   const validation =
     phase.validationScript === undefined
       ? {}
@@ -242,7 +261,9 @@ class LocalProcessRunner implements ProcessRunner {
  * Creates the runner that executes phases as local processes. Each attempt runs the phase's `run:` line with
  * the `shell` profile, or hands the prompt to the default agent profile; its environment is `env` plus
  * `HYPERVISOR_RUN_ID`, `HYPERVISOR_PHASE_ID`, `HYPERVISOR_ATTEMPT` and `HYPERVISOR_ROOT`; its output is relayed
- * and logged to `<runDir>/phase-<id>.log`. An agent success is then checked by the phase's validation script,
+ * and logged to `<runDir>/phase-<id>.log`, and a streaming agent's progress (turns, tool, cost) follows as `agent`
+ * events. A retry's `resumeSession` reaches a claude profile as `--resume <id>` and comes back in the result as
+ * `agent.resumedSession` (other kinds start a fresh session). An agent success is then checked by the phase's validation script,
  * and a checkpoint written at the phase's checkpoint path during the attempt is returned as `scriptCheckpoint`.
  * `delegate` runs a task with the profile named by its `agentType` (no validation), honouring
  * `options.maxTurns`; its outcome is `completed` with the attempt's result, `cancelled`, or `failed` when the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { z } from 'zod';
-import { describeIssue, describeUnknownKey, describeValue, findClosest } from './config-issues.js';
+import { describeIssue, describeUnknownKey, describeValue, findClosest, formatConfigPath } from './config-issues.js';
 
 const RUN_KEYS = ['mode', 'workers', 'timeout', 'retries', 'keepGoing', 'stallWindow', 'maxTurns'];
 
@@ -21,6 +21,16 @@ describe('findClosest', () => {
 
   it('prefers the nearest of two candidates', () => {
     expect(findClosest('moda', ['model', 'mode'])).toBe('mode');
+  });
+});
+
+describe('formatConfigPath', () => {
+  it('joins keys with dots and puts list indexes in brackets', () => {
+    expect(formatConfigPath(['run', 'workers'])).toBe('run.workers');
+    expect(formatConfigPath(['routing', 1, 'agent'])).toBe('routing[1].agent');
+    expect(formatConfigPath(['agents', 'claude', 'outputRules', 0, 'match'])).toBe('agents.claude.outputRules[0].match');
+    expect(formatConfigPath([2, 'x'])).toBe('[2].x');
+    expect(formatConfigPath([])).toBe('');
   });
 });
 

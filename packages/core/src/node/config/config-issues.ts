@@ -10,6 +10,11 @@ export function describeValue(value: unknown): string {
   return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
 }
 
+/** A path to a setting as messages show it: keys joined with `.`, list indexes in brackets (`routing[1].agent`). */
+export function formatConfigPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text === '' ? key : `${text}.${key}`), '');
+}
+
 /** Optimal string alignment distance: Levenshtein, with a swap of two neighbours counting as one edit. */
 function editDistance(a: string, b: string): number {
   const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));

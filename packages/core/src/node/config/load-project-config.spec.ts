@@ -39,21 +39,32 @@ describe('loadProjectConfig', () => {
     ['malformed YAML', lines('run:', '  workers: [1, 2', 'agents: {}'), 'hypervisor.config.yaml:3: malformed YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
     ['a key given twice', lines('run:', '  workers: 2', '  workers: 3'), 'hypervisor.config.yaml:3: malformed YAML: Map keys must be unique'],
     ['an unknown key close to a setting', lines('# defaults', 'run:', '  worker: 2'), 'hypervisor.config.yaml:3: run.worker: unknown setting (did you mean "workers"?)'],
-    ['an unknown key far from any', lines('run:', '  mode: parallel', '  colour: red'), 'hypervisor.config.yaml:3: run.colour: unknown setting (the settings here are: mode, workers, timeout, retries, keepGoing, groupPolicy, checkpointFormat, stallWindow, breaker, agent, maxTurns, deniedEdits)'],
-    ['an unknown section', lines('run: {}', '', 'routing:', '  - x'), 'hypervisor.config.yaml:3: routing: unknown setting (the settings here are: run, agents)'],
+    ['an unknown key far from any', lines('run:', '  mode: parallel', '  colour: red'), 'hypervisor.config.yaml:3: run.colour: unknown setting (the settings here are: mode, workers, timeout, retries, keepGoing, groupPolicy, checkpointFormat, stallWindow, breaker, agent, maxTurns, deniedEdits, maxCost, retryFreshSession)'],
+    ['an unknown section', lines('run: {}', '', 'queue:', '  - x'), 'hypervisor.config.yaml:3: queue: unknown setting (the settings here are: run, agents, routing)'],
     ['a value of the wrong type', lines('run:', '  mode: parallel', '  retries: 2', '  keepGoing: true', '  groupPolicy: strict', '  checkpointFormat: toon', '  workers: 0'), 'hypervisor.config.yaml:7: run.workers: expected a whole number of at least 1, got 0'],
     ['a bad duration', lines('run:', '  timeout: 30 minutes'), 'hypervisor.config.yaml:2: run.timeout: expected a duration: a number of seconds, or a string such as "500ms", "90s", "30m", "1.5h", got "30 minutes"'],
     ['a bad duration in a flow mapping', lines('run:', '  breaker: { threshold: 5, cooldown: 0 }'), 'hypervisor.config.yaml:2: run.breaker.cooldown: expected a duration greater than 0, got 0'],
     ['a bad enum value', lines('run:', '  mode: fast'), 'hypervisor.config.yaml:2: run.mode: expected one of sequential, parallel, interactive, dry-run, dry_run, got "fast"'],
     ['an empty value', lines('run:', '  retries:'), 'hypervisor.config.yaml:2: run.retries: expected a whole number of at least 0, got an empty value'],
-    ['a bad list item', lines('agents:', '  claude:', '    allowedTools:', '      - Edit', '      - 5'), 'hypervisor.config.yaml:5: agents.claude.allowedTools.1: expected a string, got 5'],
+    ['a bad list item', lines('agents:', '  claude:', '    allowedTools:', '      - Edit', '      - 5'), 'hypervisor.config.yaml:5: agents.claude.allowedTools[1]: expected a string, got 5'],
     ['a setting the kind does not take', lines('agents:', '  codex:', '    model: o3', '    allowedTools: [Edit]'), 'hypervisor.config.yaml:4: agents.codex.allowedTools: a codex profile has no such setting (it takes: command, promptVia, model, permissionMode, skipGitRepoCheck, extraArgs, outputRules)'],
     ['a profile with no base', lines('agents:', '  claude: { model: opus }', '  x:', '    model: m'), 'hypervisor.config.yaml:3: agents.x: a new profile needs "extends" (one of: claude, codex, gemini, shell) or "command" and "args"'],
     ['an extends of an unknown profile', lines('agents:', '  x:', '    model: m', '    extends: gpt'), 'hypervisor.config.yaml:4: agents.x.extends: no profile "gpt" to extend (known: claude, codex, gemini, shell)'],
     ['a template without {prompt}', lines('agents:', '  aider:', '    command: aider', '    args: [--yes]'), 'hypervisor.config.yaml:4: agents.aider.args: must contain "{prompt}" unless promptVia is "stdin"'],
     ['a default agent with no profile', lines('run:', '  agent: gpt'), 'hypervisor.config.yaml:2: run.agent: no agent profile "gpt" (known: claude, codex, gemini, shell)'],
-    ['a top-level list', lines('# settings', '- run'), 'hypervisor.config.yaml:2: expected a mapping of settings (run, agents), got a list'],
-    ['a top-level scalar', 'workers\n', 'hypervisor.config.yaml:1: expected a mapping of settings (run, agents), got "workers"'],
+    ['a budget of nothing', lines('run:', '  maxCost: 0'), 'hypervisor.config.yaml:2: run.maxCost: expected an amount of US dollars greater than 0, got 0'],
+    ['a retryFreshSession that is not a boolean', lines('run:', '  retryFreshSession: sometimes'), 'hypervisor.config.yaml:2: run.retryFreshSession: expected true or false, got "sometimes"'],
+    [
+      'a routing rule with an unknown agent',
+      lines('agents:', '  opus: { extends: claude }', 'routing:', '  - when: { effort: L }', '    agent: opus', '  - when:', '      tags: [db]', '    agent: x'),
+      'hypervisor.config.yaml:8: routing[1].agent: no agent profile "x" (known: claude, codex, gemini, shell, opus)',
+    ],
+    ['an unknown key in a routing rule', lines('routing:', '  - when:', '      effort: L', '      titel: fix', '    model: opus'), 'hypervisor.config.yaml:4: routing[0].when.titel: unknown setting (did you mean "title"?)'],
+    ['a bad size in a routing rule', lines('routing:', '  - when:', '      effort: [S, XXL]', '    model: opus'), 'hypervisor.config.yaml:3: routing[0].when.effort[1]: expected one of XS, S, M, L, XL, got "XXL"'],
+    ['a routing rule that sets nothing', lines('routing:', '  - model: opus', '  - when: { group: api }'), 'hypervisor.config.yaml:3: routing[1]: a rule needs an agent, a model or both'],
+    ['a routing pattern that is not a regular expression', lines('routing:', '  - when: { title: "fix(" }', '    model: opus'), 'hypervisor.config.yaml:2: routing[0].when.title: not a valid regular expression (Unterminated group)'],
+    ['a top-level list', lines('# settings', '- run'), 'hypervisor.config.yaml:2: expected a mapping of settings (run, agents, routing), got a list'],
+    ['a top-level scalar', 'workers\n', 'hypervisor.config.yaml:1: expected a mapping of settings (run, agents, routing), got "workers"'],
   ])('reports %s with its file and line', async (_case, text, message) => {
     await dir.write(YAML, text);
     const error = await loadError();
@@ -122,7 +133,7 @@ describe('loadProjectConfig', () => {
 
   it('finds a .yml and a .json file, and reads an empty file as an empty config', async () => {
     const yml = await dir.write('hypervisor.config.yml', '# nothing yet\n');
-    await expect(loadProjectConfig({ root: dir.root })).resolves.toMatchObject({ file: yml, displayName: 'hypervisor.config.yml', config: { run: {}, agents: [] } });
+    await expect(loadProjectConfig({ root: dir.root })).resolves.toMatchObject({ file: yml, displayName: 'hypervisor.config.yml', config: { run: {}, agents: [], routing: [] } });
     await dir.remove();
     dir = await createConfigDir();
     const json = await dir.write('hypervisor.config.json', '{ "run": { "timeout": 90, "keepGoing": true } }');
@@ -161,11 +172,19 @@ describe('loadProjectConfig', () => {
         agent: 'opus',
         maxTurns: 50,
         deniedEdits: 'partial',
+        maxCostUsd: 25,
+        retryFreshSession: false,
       },
       agents: [
         { name: 'claude', permissionMode: 'acceptEdits', model: 'sonnet', allowedTools: ['Edit', 'Bash(npm test:*)'] },
         { name: 'opus', extends: 'claude', model: 'opus' },
         { name: 'aider', command: 'aider', args: ['--yes', '--message', '{prompt}'] },
+      ],
+      routing: [
+        { when: { effort: ['XS', 'S'] }, agent: 'claude', model: 'haiku' },
+        { when: { title: 'docs?|readme', tags: ['docs'] }, agent: 'gemini' },
+        { when: { group: 'backend' }, model: 'opus' },
+        { when: {}, model: 'sonnet' },
       ],
     });
     expect(Object.isFrozen(loaded)).toBe(true);
@@ -177,19 +196,21 @@ describe('loadProjectConfig', () => {
     const lineOf = loaded?.lineOf ?? (() => undefined);
     expect(lineOf(['run', 'workers'])).toBe(4);
     expect(lineOf(['run', 'breaker', 'cooldown'])).toBe(11);
-    expect(lineOf(['agents', 'opus', 'model'])).toBe(17);
-    expect(lineOf(['agents', 'aider'])).toBe(18);
-    expect(lineOf(['agents', 'aider', 'args', 2])).toBe(20);
+    expect(lineOf(['agents', 'opus', 'model'])).toBe(19);
+    expect(lineOf(['agents', 'aider'])).toBe(20);
+    expect(lineOf(['agents', 'aider', 'args', 2])).toBe(22);
     expect(lineOf(['run', 'stall'])).toBe(2);
-    expect(lineOf(['agents', 'claude', 'allowedTools', 7])).toBe(16);
+    expect(lineOf(['agents', 'claude', 'allowedTools', 7])).toBe(18);
+    expect(lineOf(['routing', 1, 'when', 'title'])).toBe(28);
+    expect(lineOf(['routing', 3])).toBe(33);
     expect(lineOf([])).toBe(2);
-    expect(lineOf(['routing'])).toBe(2);
+    expect(lineOf(['queue'])).toBe(2);
   });
 
   it('has no lines to tell for an empty file', async () => {
     await dir.write(YAML, '');
     const loaded = await loadProjectConfig({ root: dir.root });
-    expect(loaded?.config).toEqual({ run: {}, agents: [] });
+    expect(loaded?.config).toEqual({ run: {}, agents: [], routing: [] });
     expect(loaded?.lineOf([])).toBeUndefined();
     expect(loaded?.lineOf(['run', 'workers'])).toBeUndefined();
   });

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { CoreError, isCoreError } from '../../core-error.js';
 import { agentProfileSchema, resolveProfiles } from '../agents/agent-profile.js';
 import type { AgentProfile, AgentProfileInput } from '../agents/agent-profile.js';
-import { describeIssue, describeValue } from './config-issues.js';
+import { checkRoutingAgents, routingRuleSchema } from '../agents/routing.js';
+import type { RoutingRule } from '../agents/routing.js';
+import { describeIssue, describeValue, formatConfigPath } from './config-issues.js';
 
 /** The names the project config file may have at the project root, in the order they are looked for. */
 export const CONFIG_FILE_NAMES = Object.freeze(['hypervisor.config.yaml', 'hypervisor.config.yml', 'hypervisor.config.json'] as const);
@@ -39,6 +41,11 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: (issue) => `expected one of ${values.join(', ')}, got ${describeValue(issue.input)}` });
 }
 
+const dollars = (() => {
+  const error = (issue: { readonly input?: unknown }): string => `expected an amount of US dollars greater than 0, got ${describeValue(issue.input)}`;
+  return z.number({ error }).positive({ error });
+})();
+
 const boolean = z.boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` });
 
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -71,31 +78,46 @@ const runSchema = z
     agent: profileName.optional(),
     maxTurns: wholeNumber(1).optional(),
     deniedEdits: oneOf(['partial', 'failed']).optional(),
+    /** The run's budget in US dollars: no phase or retry starts once the attempts have cost that much. */
+    maxCost: dollars.optional(),
+    /** Retry a failed attempt in a fresh agent session instead of resuming its session. */
+    retryFreshSession: boolean.optional(),
   })
-  .transform(({ timeout, stallWindow, ...settings }) => withoutUndefined({ ...settings, timeoutMs: timeout, stallWindowMs: stallWindow }));
+  .transform(({ timeout, stallWindow, maxCost, ...settings }) =>
+    withoutUndefined({ ...settings, timeoutMs: timeout, stallWindowMs: stallWindow, maxCostUsd: maxCost }),
+  );
 
 const profileSettingsSchema = agentProfileSchema.omit({ name: true });
 
+/** What {@link projectConfigSchema} gives: every section there, maybe empty. */
+interface ProjectConfigSections {
+  readonly run: z.output<typeof runSchema>;
+  readonly agents: readonly AgentProfileInput[];
+  readonly routing: readonly RoutingRule[];
+}
+
 /**
  * The project config file (`hypervisor.config.yaml`, DESIGN.md section 8): run-wide defaults under `run`, agent
- * profiles by name under `agents`. Strict at every level. Its output is a {@link ProjectConfig}: durations in
- * milliseconds (`timeoutMs`, `stallWindowMs`, `breaker.cooldownMs`), the profiles as a list in file order.
+ * profiles by name under `agents`, the rules that pick a phase's agent and model under `routing` (first match
+ * wins). Strict at every level. Its output is a {@link ProjectConfig}: durations in milliseconds (`timeoutMs`,
+ * `stallWindowMs`, `breaker.cooldownMs`), the budget as `maxCostUsd`, the profiles as a list in file order.
  */
 export const projectConfigSchema = z
   .strictObject(
-    { run: runSchema.nullish(), agents: z.record(profileName, profileSettingsSchema).nullish() },
-    { error: (issue) => (issue.code === 'invalid_type' ? `expected a mapping of settings (run, agents), got ${describeValue(issue.input)}` : undefined) },
+    { run: runSchema.nullish(), agents: z.record(profileName, profileSettingsSchema).nullish(), routing: z.array(routingRuleSchema).nullish() },
+    { error: (issue) => (issue.code === 'invalid_type' ? `expected a mapping of settings (run, agents, routing), got ${describeValue(issue.input)}` : undefined) },
   )
-  .transform(({ run, agents }): { readonly run: z.output<typeof runSchema>; readonly agents: readonly AgentProfileInput[] } => ({
+  .transform(({ run, agents, routing }): ProjectConfigSections => ({
     run: run ?? {},
     agents: Object.entries(agents ?? {}).map(([name, settings]) => ({ name, ...settings })),
+    routing: routing ?? [],
   }));
 
-/** A validated project config: the run-wide defaults (always there, maybe empty) and the agent profiles. */
+/** A validated project config: the run-wide defaults (always there, maybe empty), the agent profiles, the routing rules. */
 export type ProjectConfig = z.output<typeof projectConfigSchema>;
 
 function configError(path: ConfigPath, problem: string, cause: unknown): CoreError {
-  const message = path.length === 0 ? problem : `${path.join('.')}: ${problem}`;
+  const message = path.length === 0 ? problem : `${formatConfigPath(path)}: ${problem}`;
   return new CoreError('invalid_config', message, { path }, { cause });
 }
 
@@ -119,7 +141,10 @@ function profileError(error: CoreError, agents: readonly AgentProfileInput[]): C
   return configError(['agents', name, ...fieldPath], problem, error);
 }
 
-/** Checks what the schema cannot: each profile against its kind and the one it extends, and that `run.agent` exists. */
+/**
+ * Checks what the schema cannot: each profile against its kind and the one it extends, and that `run.agent` and
+ * the routing rules' agents exist.
+ */
 function checkProfiles(config: ProjectConfig): void {
   let profiles: ReadonlyMap<string, AgentProfile>;
   try {
@@ -132,6 +157,7 @@ function checkProfiles(config: ProjectConfig): void {
   if (agent !== undefined && !profiles.has(agent)) {
     throw configError(['run', 'agent'], `no agent profile "${agent}" (known: ${[...profiles.keys()].join(', ')})`, undefined);
   }
+  checkRoutingAgents(config.routing, profiles);
 }
 
 function deepFreeze<T>(value: T): T {
@@ -149,6 +175,7 @@ function deepFreeze<T>(value: T): T {
  *   setting's path, for finding its line) and the zod or profile error as `cause`.
  * @example
  * parseProjectConfig({ run: { timeout: '30m' } }).run.timeoutMs; // 1_800_000
+ * parseProjectConfig({ routing: [{ when: { effort: 'XL' }, model: 'opus' }] }).routing[0]?.when.effort; // ['XL']
  */
 export function parseProjectConfig(data: unknown): ProjectConfig {
   const parsed = projectConfigSchema.safeParse(data ?? {}, { error: describeIssue });
