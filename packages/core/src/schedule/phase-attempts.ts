@@ -124,7 +124,7 @@ export class PhaseAttempts {
     }
     run.error = result.error;
     breaker.recordFailure();
-    if (attempt > config.maxRetries || this.host.haltReason() !== undefined) return this.host.finish(phase, 'failed', result.error.message);
+    if (attempt > config.maxRetries || result.final === true || this.host.haltReason() !== undefined) return this.host.finish(phase, 'failed', result.error.message);
     if (this.host.budgetSpent()) return this.host.finish(phase, 'failed', `${result.error.message}; not retried: the budget is spent`);
     const random = this.options.random;
     const delayMs = backoffDelayMs(attempt, config.backoff, random());

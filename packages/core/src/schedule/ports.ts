@@ -72,7 +72,14 @@ export type AttemptResult =
       /** Why the work was done only in part (e.g. the agent was denied edits): the phase then ends `partial`. */
       readonly partialReason?: string;
     }
-  | { readonly outcome: 'failed'; readonly error: EventError; readonly agent?: AgentReport; readonly validation?: ValidationReport }
+  | {
+      readonly outcome: 'failed';
+      readonly error: EventError;
+      readonly agent?: AgentReport;
+      readonly validation?: ValidationReport;
+      /** No retry can help this phase (it spent its own budget): it fails at once; the run goes on. */
+      readonly final?: boolean;
+    }
   | {
       /** A usage or rate limit: not a failure; the phase waits and runs again without spending a retry. */
       readonly outcome: 'rate_limited';

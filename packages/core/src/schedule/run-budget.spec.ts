@@ -36,6 +36,17 @@ describe('createRun budget', () => {
     expect(run.runner.callsOf(1)).toHaveLength(1);
   });
 
+  it("fails a phase over its own attempt budget at once, without a retry, and goes on with the others", async () => {
+    const overBudget: ScriptStep = {
+      after: 10,
+      result: { outcome: 'failed', error: { name: 'AgentError', code: 'max_budget_usd', message: 'claude stopped at the attempt budget' }, final: true },
+    };
+    const run = await runPlan([phase(1, 10), phase(2, 10)], { maxRetries: 3, keepGoing: true }, { script: { 1: [overBudget] } });
+    expect(statuses(run.summary)).toEqual({ 1: 'failed', 2: 'success' });
+    expect(reasons(run.summary)[1]).toBe('claude stopped at the attempt budget');
+    expect(run.runner.callsOf(1)).toHaveLength(1);
+  });
+
   it('adds up the cost without a budget, and reports none when no agent said what it cost', async () => {
     const run = await runPlan([phase(1, 10), phase(2, 10)], {}, { script: { 1: [costing(10, 0.25)], 2: [costing(10, 0.5)] } });
     expect(run.summary?.costUsd).toBe(0.75);

@@ -44,6 +44,16 @@ describe('parseClaudeResult', () => {
       },
     ],
     [
+      'the attempt over its own budget (error_max_budget_usd), which no retry helps',
+      { exitCode: 1, stdout: json({ subtype: 'error_max_budget_usd', is_error: true }) },
+      {
+        outcome: 'failed',
+        error: { name: 'AgentError', code: 'max_budget_usd', message: "claude stopped at the attempt's budget (maxBudgetUsd) after spending $0.04" },
+        agent: { ...report, exitCode: 1, isError: true, subtype: 'error_max_budget_usd' },
+        final: true,
+      },
+    ],
+    [
       'error_max_turns',
       { exitCode: 1, stdout: json({ subtype: 'error_max_turns', is_error: true }) },
       {

@@ -152,6 +152,12 @@ function classifyDocument(document: Fields, exit: AgentExit): ReportedResult {
   const text = answerText(document);
   const failed = agent.isError === true || (agent.subtype?.startsWith('error') ?? false);
   if ((failed && isRateLimitText(text)) || USAGE_LIMIT_ANSWER.test(text.trim())) return rateLimited(text, agent);
+  if (failed && agent.subtype === 'error_max_budget_usd') {
+    // Retrying would spend the same again: the phase fails, naming its budget.
+    const spent = agent.costUsd === undefined ? '' : ` after spending $${agent.costUsd.toFixed(2)}`;
+    const message = `${exit.profile} stopped at the attempt's budget (maxBudgetUsd)${spent}`;
+    return { outcome: 'failed', error: { name: 'AgentError', code: 'max_budget_usd', message }, agent, final: true };
+  }
   if (failed) {
     const subtype = agent.subtype ?? 'error';
     const code = freshSessionCode(text) ?? (subtype === 'success' || subtype === 'error' ? 'agent_error' : subtype.replace(/^error_/, ''));
