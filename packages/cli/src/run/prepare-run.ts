@@ -137,7 +137,7 @@ function commandLine({ agent, model, command }: PhaseCommand): string {
 
 function createTracker(plan: Plan, estimator: Estimator, options: ResolvedRunOptions): RunTracker {
   const phases = plan.phases.map((phase) => ({ id: phase.id, title: phase.title, dependsOn: phase.dependsOn, estimateMs: estimator.estimate(phase).durationMs }));
-  return new RunTracker(phases, { plan: plan.name, mode: options.mode, workers: options.workers });
+  return new RunTracker(phases, { plan: plan.name, mode: options.mode, workers: options.workers, budgetUsd: options.maxCostUsd });
 }
 
 /** The parts of a prepared run that its methods work with. */

@@ -237,6 +237,12 @@ describe('runCommand', () => {
       // Cursor movements, but no colour (SGR) sequence.
       expect(plain.stderr).not.toMatch(new RegExp(`${ESC}\\[\\d+m`));
     });
+
+    it('shows what the run spent of its budget', async () => {
+      const project = await writePlan([{ id: 1, run: 'sleep 0.3' }]);
+      const live = await run(project, { maxCost: '5' }, { terminal: { columns: 100 }, env: { NO_COLOR: '1' } });
+      expect(live.stderr).toContain('$0.00 / $5.00');
+    });
   });
 
   describe('interactive mode', () => {
