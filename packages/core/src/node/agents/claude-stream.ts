@@ -1,5 +1,5 @@
 import type { AgentProgress } from '../../schedule/ports.js';
-import { asMessage, briefText, createProgressReader, describeTool, fieldsOf, projectPath, textOf } from './stream-progress.js';
+import { asMessage, createProgressReader, describeToolCall, fieldsOf, initProgress, textOf } from './stream-progress.js';
 import type { ProgressReader, StreamMessage } from './stream-progress.js';
 
 /** The tools whose main argument is the file they work on. */
@@ -24,19 +24,7 @@ const MAIN_ARGUMENT: Readonly<Record<string, string>> = {
  * describeClaudeTool('Bash', { command: 'npm test\nnpm run lint' }, '/repo'); // 'Bash npm test'
  */
 export function describeClaudeTool(name: string, input: StreamMessage, root: string): string {
-  if (FILE_TOOLS.has(name)) {
-    const path = textOf(input, 'file_path') ?? textOf(input, 'notebook_path');
-    return describeTool(name, path === undefined ? undefined : projectPath(path, root));
-  }
-  const field = Object.hasOwn(MAIN_ARGUMENT, name) ? MAIN_ARGUMENT[name] : undefined;
-  const argument = field === undefined ? undefined : textOf(input, field);
-  return describeTool(name, argument === undefined ? undefined : briefText(argument));
-}
-
-function initStep(message: StreamMessage): AgentProgress {
-  const model = textOf(message, 'model');
-  const sessionId = textOf(message, 'session_id');
-  return { ...(model === undefined ? {} : { model }), ...(sessionId === undefined ? {} : { sessionId }) };
+  return describeToolCall({ fileTools: FILE_TOOLS, pathKeys: ['file_path', 'notebook_path'], mainArgument: MAIN_ARGUMENT }, name, input, root);
 }
 
 function resultStep(message: StreamMessage): AgentProgress {
@@ -82,7 +70,7 @@ export function readClaudeStream(root: string): ProgressReader {
   return createProgressReader((message) => {
     switch (message['type']) {
       case 'system':
-        return message['subtype'] === 'init' ? [initStep(message)] : [];
+        return message['subtype'] === 'init' ? [initProgress(message)] : [];
       case 'assistant':
         return assistantSteps(message);
       case 'result':

@@ -1,5 +1,4 @@
-import type { AgentProgress } from '../../schedule/ports.js';
-import { briefText, createProgressReader, describeTool, fieldsOf, projectPath, textOf } from './stream-progress.js';
+import { createProgressReader, describeToolCall, fieldsOf, initProgress, textOf } from './stream-progress.js';
 import type { ProgressReader, StreamMessage } from './stream-progress.js';
 
 /** The tools whose main argument is a file or folder, and the parameters that name it (older versions first used `absolute_path`, `path`). */
@@ -23,19 +22,7 @@ const MAIN_PARAMETER: Readonly<Record<string, string>> = {
  * describeGeminiTool('run_shell_command', { command: 'npm test' }, '/repo'); // 'run_shell_command npm test'
  */
 export function describeGeminiTool(name: string, parameters: StreamMessage, root: string): string {
-  if (FILE_TOOLS.has(name)) {
-    const path = PATH_PARAMETERS.map((key) => textOf(parameters, key)).find((value) => value !== undefined);
-    return describeTool(name, path === undefined ? undefined : projectPath(path, root));
-  }
-  const key = Object.hasOwn(MAIN_PARAMETER, name) ? MAIN_PARAMETER[name] : undefined;
-  const argument = key === undefined ? undefined : textOf(parameters, key);
-  return describeTool(name, argument === undefined ? undefined : briefText(argument));
-}
-
-function initStep(event: StreamMessage): AgentProgress {
-  const model = textOf(event, 'model');
-  const sessionId = textOf(event, 'session_id');
-  return { ...(model === undefined ? {} : { model }), ...(sessionId === undefined ? {} : { sessionId }) };
+  return describeToolCall({ fileTools: FILE_TOOLS, pathKeys: PATH_PARAMETERS, mainArgument: MAIN_PARAMETER }, name, parameters, root);
 }
 
 /**
@@ -50,7 +37,7 @@ export function readGeminiStream(root: string): ProgressReader {
   return createProgressReader((event) => {
     switch (event['type']) {
       case 'init':
-        return [initStep(event)];
+        return [initProgress(event)];
       case 'tool_use': {
         const name = textOf(event, 'tool_name');
         return name === undefined ? [] : [{ tool: describeGeminiTool(name, fieldsOf(event, 'parameters'), root) }];

@@ -130,3 +130,31 @@ export function projectPath(path: string, root: string): string {
 export function describeTool(name: string, argument: string | undefined): string {
   return argument === undefined || argument === '' ? name : `${name} ${argument}`;
 }
+
+/** How an agent CLI names its tools' arguments: which tools take a file, under which keys, and the others' main argument. */
+export interface ToolVocabulary {
+  /** Tools whose argument is a file, shown relative to the project root. */
+  readonly fileTools: ReadonlySet<string>;
+  /** The keys a file tool's path may be under, first found wins. */
+  readonly pathKeys: readonly string[];
+  /** The key of each other tool's main argument. */
+  readonly mainArgument: Readonly<Record<string, string>>;
+}
+
+/** A tool in use, in a CLI's vocabulary: `Edit src/app.ts`, `Bash npm test`, or the name alone. */
+export function describeToolCall(vocabulary: ToolVocabulary, name: string, input: StreamMessage, root: string): string {
+  if (vocabulary.fileTools.has(name)) {
+    const path = vocabulary.pathKeys.map((key) => textOf(input, key)).find((value) => value !== undefined);
+    return describeTool(name, path === undefined ? undefined : projectPath(path, root));
+  }
+  const key = Object.hasOwn(vocabulary.mainArgument, name) ? vocabulary.mainArgument[name] : undefined;
+  const argument = key === undefined ? undefined : textOf(input, key);
+  return describeTool(name, argument === undefined ? undefined : briefText(argument));
+}
+
+/** The model and session a stream's first message (claude's `init`, gemini's `init`) names. */
+export function initProgress(message: StreamMessage): AgentProgress {
+  const model = textOf(message, 'model');
+  const sessionId = textOf(message, 'session_id');
+  return { ...(model === undefined ? {} : { model }), ...(sessionId === undefined ? {} : { sessionId }) };
+}
