@@ -19,6 +19,28 @@ export interface AttemptRequest {
    * absent for a fresh session. A runner whose agent cannot resume starts a fresh one.
    */
   readonly resumeSession?: string;
+  /**
+   * Where the attempt runs instead of the project root: its worktree (absolute, or relative to the root). The
+   * agent, the `run:` line and the validation script run there; checkpoints and logs stay in the root.
+   */
+  readonly workdir?: string;
+}
+
+/** Where an attempt ran under worktree isolation and what it brought into the integration branch. */
+export interface AttemptIsolation {
+  /** The branch's tip when merged; absent when the attempt changed nothing. */
+  readonly commit?: string;
+  /** The integration branch's tip after the merge (equal to `commit` after a fast-forward). */
+  readonly mergeCommit?: string;
+  readonly branch: string;
+  readonly worktree: string;
+}
+
+/** A merge the integration branch refused: both sides changed `files`; the branch and worktree are kept. */
+export interface AttemptConflict {
+  readonly files: readonly string[];
+  readonly branch: string;
+  readonly worktree: string;
 }
 
 /** What an agent says about its progress while it works (from its stream), each field where it says it. */
@@ -71,6 +93,8 @@ export type AttemptResult =
       readonly scriptCheckpoint?: unknown;
       /** Why the work was done only in part (e.g. the agent was denied edits): the phase then ends `partial`. */
       readonly partialReason?: string;
+      /** Under worktree isolation: the branch and worktree the attempt ran on, and its merged commits. */
+      readonly isolation?: AttemptIsolation;
     }
   | {
       readonly outcome: 'failed';
@@ -79,6 +103,8 @@ export type AttemptResult =
       readonly validation?: ValidationReport;
       /** No retry can help this phase (it spent its own budget): it fails at once; the run goes on. */
       readonly final?: boolean;
+      /** The merge conflict that failed the attempt (`merge_conflict`), for the retry prompt and inspection. */
+      readonly conflict?: AttemptConflict;
     }
   | {
       /** A usage or rate limit: not a failure; the phase waits and runs again without spending a retry. */

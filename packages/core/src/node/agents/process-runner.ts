@@ -24,7 +24,8 @@ export interface ProcessRunnerOptions {
   /** Starts each process in its own group, logs and streams its output, and stops the group on abort. */
   readonly supervisor: ProcessLauncher;
   /**
-   * The project root: working directory of every process, `HYPERVISOR_ROOT`, base of checkpoint paths.
+   * The project root: working directory of every process (unless an attempt names its `workdir`),
+   * `HYPERVISOR_ROOT`, base of checkpoint paths, logs and `workdir`.
    * @default process.cwd()
    */
   readonly root?: string;
@@ -144,6 +145,8 @@ interface AttemptIdentity {
   readonly phaseId: number;
   readonly attempt: number;
   readonly logName: string;
+  /** Where the attempt's processes run when not in the project root (its worktree), absolute. */
+  readonly workdir?: string;
 }
 
 function planProcess(resolved: ResolvedRunnerOptions, agent: PhaseAgent, task: string, who: AttemptIdentity, resumeSession?: string): Omit<AttemptPlan, 'signal'> {
@@ -154,10 +157,11 @@ function planProcess(resolved: ResolvedRunnerOptions, agent: PhaseAgent, task: s
     HYPERVISOR_PHASE_ID: String(who.phaseId),
     HYPERVISOR_ATTEMPT: String(who.attempt),
     HYPERVISOR_ROOT: resolved.root,
+    ...(who.workdir === undefined ? {} : { HYPERVISOR_WORKTREE: who.workdir }),
   };
   const invocation: AgentInvocation = {
     prompt: task,
-    root: resolved.root,
+    root: who.workdir ?? resolved.root,
     env,
     ...(maxTurns === undefined ? {} : { maxTurns }),
     ...(model === undefined ? {} : { model }),
@@ -183,12 +187,13 @@ function planProcess(resolved: ResolvedRunnerOptions, agent: PhaseAgent, task: s
 
 function planAttempt(resolved: ResolvedRunnerOptions, request: AttemptRequest): AttemptPlan {
   const { phase } = request;
-  const who = { runId: request.runId, phaseId: phase.id, attempt: request.attempt, logName: `phase-${phase.id}.log` };
+  const workdir = request.workdir === undefined ? undefined : resolve(resolved.root, request.workdir);
+  const who = { runId: request.runId, phaseId: phase.id, attempt: request.attempt, logName: `phase-${phase.id}.log`, ...(workdir === undefined ? {} : { workdir }) };
   const base = planProcess(resolved, phaseAgentOf(phase, resolved.choice), phase.run ?? request.prompt, who, request.resumeSession);
   const validation =
     phase.validationScript === undefined
       ? {}
-      : { validation: { script: phase.validationScript, planDir: resolved.planDir, root: resolved.root, env: base.spec.env } };
+      : { validation: { script: phase.validationScript, planDir: resolved.planDir, root: base.spec.cwd, env: base.spec.env } };
   return { ...base, ...validation, signal: request.signal, checkpointPath: resolve(resolved.root, phase.checkpoint) };
 }
 
@@ -260,7 +265,9 @@ class LocalProcessRunner implements ProcessRunner {
 /**
  * Creates the runner that executes phases as local processes. Each attempt runs the phase's `run:` line with
  * the `shell` profile, or hands the prompt to the default agent profile; its environment is `env` plus
- * `HYPERVISOR_RUN_ID`, `HYPERVISOR_PHASE_ID`, `HYPERVISOR_ATTEMPT` and `HYPERVISOR_ROOT`; its output is relayed
+ * `HYPERVISOR_RUN_ID`, `HYPERVISOR_PHASE_ID`, `HYPERVISOR_ATTEMPT` and `HYPERVISOR_ROOT`. An attempt with a
+ * `workdir` (its worktree) runs there, agent and validation script alike, with `HYPERVISOR_WORKTREE` set to it;
+ * logs and the checkpoint path stay under the project root. Its output is relayed
  * and logged to `<runDir>/phase-<id>.log`, and a streaming agent's progress (turns, tool, cost) follows as `agent`
  * events. A retry's `resumeSession` reaches a claude profile as `--resume <id>` and comes back in the result as
  * `agent.resumedSession` (other kinds start a fresh session). An agent success is then checked by the phase's validation script,
