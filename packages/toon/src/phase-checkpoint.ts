@@ -59,6 +59,8 @@ export const phaseCheckpointSchema = z.strictObject({
   agent: agentOutcomeSchema.optional(),
   validation: validationOutcomeSchema.optional(),
   error: z.strictObject({ code: z.string().min(1), message: z.string() }).optional(),
+  /** Under worktree isolation: the phase's branch, its commit and the integration branch's tip after the merge. */
+  isolation: z.strictObject({ branch: z.string().min(1), commit: z.string().optional(), merge_commit: z.string().optional() }).optional(),
   /** What the validation script itself wrote at the checkpoint path during the run, kept whole. */
   script_checkpoint: z.json().optional(),
 });

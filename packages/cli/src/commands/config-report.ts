@@ -44,6 +44,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   groupPolicy: '--group-policy',
   maxTurns: '--max-turns',
   maxCost: '--max-cost',
+  isolation: '--isolation',
 };
 
 const BUILTIN_NAMES: ReadonlySet<string> = new Set(['claude', 'codex', 'gemini', 'shell']);
@@ -67,6 +68,7 @@ function runValues(options: ResolvedRunOptions): Record<string, string | number 
     deniedEdits: options.deniedEdits,
     maxCost: options.maxCostUsd ?? 'none',
     retryFreshSession: options.retryFreshSession,
+    isolation: options.isolation,
   };
 }
 

@@ -34,7 +34,8 @@ export function addRunSettingOptions(command: Command): Command {
     .option('--retries <n>', `retries after a failed attempt (default: ${RUN_DEFAULTS.retries})`)
     .option('--keep-going', 'after a failure, still run every phase whose dependencies succeeded')
     .option('--max-cost <usd>', 'budget in US dollars: once the attempts have cost that much, no phase or retry starts (default: none)')
-    .option('--checkpoint-format <format>', `toon or kazuba (default: ${RUN_DEFAULTS.checkpointFormat})`);
+    .option('--checkpoint-format <format>', `toon or kazuba (default: ${RUN_DEFAULTS.checkpointFormat})`)
+    .option('--isolation <mode>', `worktree (each phase in its own git worktree, merged back), none, or auto: worktree in a git repository (default: ${RUN_DEFAULTS.isolation})`);
 }
 
 /**
@@ -48,6 +49,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .argument('<plan-dir>', 'the plan folder (markdown phase files)');
   addRunSettingOptions(command)
     .option('--force', 'ignore checkpoints: run phases that are already complete')
+    .option('--allow-dirty', 'under worktree isolation, run although tracked files of the root are changed (phases start from the branch tip)')
     .option('--only <ids>', 'run only these phases (comma-separated ids); their other dependencies are taken as done')
     .option('--from <id>', 'run this phase and every phase that depends on it')
     .option('--events <file>', `learning events JSONL, appended after the run (default: <root>/${RUN_DEFAULTS.eventsFile})`)

@@ -1,6 +1,6 @@
 import type { Approver, Estimator, HypervisorConfigInput, Plan } from '@kazuba/core';
 import { createPlanRun } from '@kazuba/core/node';
-import type { AgentProfileInput, RoutingRule } from '@kazuba/core/node';
+import type { AgentProfileInput, IsolationDecision, RoutingRule } from '@kazuba/core/node';
 import type { HypervisorEvent } from '@kazuba/hypervisor-v2';
 
 /** What {@link startPlanRun} needs: the (possibly cut down) plan and how to run it. */
@@ -15,6 +15,9 @@ export interface PlanRunSetup {
   readonly routing: readonly RoutingRule[];
   readonly maxTurns?: number;
   readonly deniedEdits: 'partial' | 'failed';
+  readonly isolation: 'auto' | 'worktree' | 'none';
+  readonly allowDirty: boolean;
+  readonly onIsolation: (decision: IsolationDecision) => void;
   readonly estimator: Estimator;
   readonly signal: AbortSignal;
   readonly hypervisorVersion: string;
@@ -49,6 +52,9 @@ export function startPlanRun(setup: PlanRunSetup, observer: PlanRunObserver): Pl
     profiles: setup.profiles,
     routing: setup.routing,
     deniedEdits: setup.deniedEdits,
+    isolation: setup.isolation,
+    allowDirty: setup.allowDirty,
+    onIsolation: setup.onIsolation,
     ...(setup.maxTurns === undefined ? {} : { maxTurns: setup.maxTurns }),
     estimator: setup.estimator,
     signal: setup.signal,

@@ -122,7 +122,8 @@ function toRunConfig(options: ResolvedRunOptions): PlanRunSetup['config'] {
     keepGoing: options.keepGoing,
     force: options.force,
     checkpointFormat: options.checkpointFormat,
-    groupPolicy: options.groupPolicy,
+    // A default group policy is left to the run: `ignore` under worktree isolation, `strict` otherwise.
+    ...(options.sources['groupPolicy'] === 'default' ? {} : { groupPolicy: options.groupPolicy }),
     retryFreshSession: options.retryFreshSession,
     ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
     ...(options.stallWindowMs === undefined ? {} : { stallWindowMs: options.stallWindowMs }),
@@ -217,6 +218,11 @@ export async function prepareRun(input: PrepareRunInput): Promise<PreparedRun> {
     profiles: options.profiles,
     routing: options.routing,
     deniedEdits: options.deniedEdits,
+    isolation: options.isolation,
+    allowDirty: options.allowDirty,
+    onIsolation: (decision) => {
+      if (decision.isolation === 'worktree') display.note(`isolation: each phase runs in its own git worktree and is merged into ${decision.branch}`, 'info');
+    },
     ...(options.maxTurns === undefined ? {} : { maxTurns: options.maxTurns }),
     estimator,
     signal: controller.signal,

@@ -10,6 +10,7 @@ export const RUN_DEFAULTS = Object.freeze({
   retries: 3,
   checkpointFormat: 'toon',
   groupPolicy: 'strict',
+  isolation: 'auto',
   deniedEdits: 'partial',
   retryFreshSession: false,
   /** Relative to the project root. */
@@ -24,3 +25,6 @@ export const CHECKPOINT_FORMATS = ['toon', 'kazuba'] as const;
 
 /** The values `--group-policy` accepts. */
 export const GROUP_POLICIES = ['strict', 'ignore'] as const;
+
+/** The values `--isolation` accepts. */
+export const ISOLATIONS = ['auto', 'worktree', 'none'] as const;

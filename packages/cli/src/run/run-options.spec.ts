@@ -33,6 +33,8 @@ describe('parseRunOptions', () => {
       groupPolicy: 'strict',
       deniedEdits: 'partial',
       retryFreshSession: false,
+      isolation: 'auto',
+      allowDirty: false,
       profiles: [],
       routing: [],
       sources: Object.fromEntries(
@@ -52,6 +54,7 @@ describe('parseRunOptions', () => {
           'groupPolicy',
           'deniedEdits',
           'retryFreshSession',
+          'isolation',
         ].map((key) => [key, 'default']),
       ),
       eventsFile: '/home/user/project/.hypervisor/learning.jsonl',
@@ -60,6 +63,13 @@ describe('parseRunOptions', () => {
       quiet: false,
       verbose: false,
     });
+  });
+
+  it('takes the isolation from --isolation over the config file, and --allow-dirty', () => {
+    const config: ProjectConfig = { run: { isolation: 'none' }, agents: [], routing: [] };
+    expect(parseRunOptions('p', {}, '/repo', config)).toMatchObject({ isolation: 'none', allowDirty: false, sources: { isolation: 'config' } });
+    expect(parseRunOptions('p', { isolation: 'worktree', allowDirty: true }, '/repo', config)).toMatchObject({ isolation: 'worktree', allowDirty: true, sources: { isolation: 'flag' } });
+    expect(failure({ isolation: 'docker' })).toEqual({ code: 'invalid_option', message: '--isolation: expected one of auto, worktree, none, got "docker"' });
   });
 
   it('takes each run setting from its flag, else the config file, else the default, and says where from', () => {

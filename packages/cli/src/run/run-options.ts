@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ExecutionMode } from '@kazuba/hypervisor-v2';
 import type { AgentProfileInput, ProjectConfig, RoutingRule } from '@kazuba/core/node';
 import { CliError } from './cli-error.js';
-import { CHECKPOINT_FORMATS, GROUP_POLICIES, RUN_DEFAULTS, RUN_MODES } from './run-defaults.js';
+import { CHECKPOINT_FORMATS, GROUP_POLICIES, ISOLATIONS, RUN_DEFAULTS, RUN_MODES } from './run-defaults.js';
 import { mergeAgentFlags, parseToolList } from './agent-flags.js';
 import { pickSettings } from './run-settings.js';
 import type { RunSettings, SettingSources } from './run-settings.js';
@@ -30,6 +30,8 @@ export interface RawRunOptions {
   readonly disallowedTools?: string;
   /** US dollars. */
   readonly maxCost?: string;
+  readonly isolation?: string;
+  readonly allowDirty?: boolean;
   readonly events?: string;
   /** False with `--no-history`. */
   readonly history?: boolean;
@@ -67,6 +69,8 @@ export interface ResolvedRunOptions extends Omit<RunSettings, 'mode'> {
   readonly quiet: boolean;
   /** Plain progress tells each tool the agent uses. */
   readonly verbose: boolean;
+  /** Run under worktree isolation although tracked files of the root are changed. */
+  readonly allowDirty: boolean;
 }
 
 const FLAGS: Readonly<Record<string, string>> = {
@@ -87,6 +91,8 @@ const FLAGS: Readonly<Record<string, string>> = {
   allowedTools: '--allowed-tools',
   disallowedTools: '--disallowed-tools',
   maxCost: '--max-cost',
+  isolation: '--isolation',
+  allowDirty: '--allow-dirty',
   events: '--events',
   keepGoing: '--keep-going',
   force: '--force',
@@ -150,6 +156,8 @@ const rawOptionsSchema = z.object({
   allowedTools: z.string().transform(parseToolList).pipe(z.array(z.string()).min(1, { error: 'expected tool names separated by commas' })).optional(),
   disallowedTools: z.string().transform(parseToolList).pipe(z.array(z.string()).min(1, { error: 'expected tool names separated by commas' })).optional(),
   maxCost: dollars.optional(),
+  isolation: z.enum(ISOLATIONS, { error: `expected one of ${ISOLATIONS.join(', ')}` }).optional(),
+  allowDirty: z.boolean().default(false),
   events: path.optional(),
   history: z.boolean().default(true),
   json: z.boolean().default(false),
@@ -203,5 +211,6 @@ export function parseRunOptions(planDir: string, raw: RawRunOptions, cwd: string
     json: flags.json,
     quiet: flags.quiet,
     verbose: flags.verbose,
+    allowDirty: flags.allowDirty,
   });
 }

@@ -1,6 +1,6 @@
 import type { ProjectConfig } from '@kazuba/core/node';
 import { RUN_DEFAULTS } from './run-defaults.js';
-import type { CHECKPOINT_FORMATS, GROUP_POLICIES, RUN_MODES } from './run-defaults.js';
+import type { CHECKPOINT_FORMATS, GROUP_POLICIES, ISOLATIONS, RUN_MODES } from './run-defaults.js';
 
 /** Where a setting's value came from. */
 export type SettingSource = 'flag' | 'config' | 'default';
@@ -22,6 +22,7 @@ export interface RunFlags {
   readonly maxTurns?: number | undefined;
   /** US dollars. */
   readonly maxCost?: number | undefined;
+  readonly isolation?: (typeof ISOLATIONS)[number] | undefined;
 }
 
 /** The run-wide settings, each from its flag, else the config file, else the built-in default. */
@@ -45,6 +46,8 @@ export interface RunSettings {
   readonly maxCostUsd?: number;
   /** Retries start a fresh agent session instead of resuming the failed attempt's. */
   readonly retryFreshSession: boolean;
+  /** Each phase in its own git worktree, in the root, or `auto` (worktree in a git repository). */
+  readonly isolation: (typeof ISOLATIONS)[number];
 }
 
 /**
@@ -76,6 +79,7 @@ export function pickSettings(flags: RunFlags, config: ProjectConfig['run']): { r
     groupPolicy: pick('groupPolicy', flags.groupPolicy, config.groupPolicy, RUN_DEFAULTS.groupPolicy as RunSettings['groupPolicy']),
     deniedEdits: pick('deniedEdits', undefined, config.deniedEdits, RUN_DEFAULTS.deniedEdits as RunSettings['deniedEdits']),
     retryFreshSession: pick('retryFreshSession', undefined, config.retryFreshSession, RUN_DEFAULTS.retryFreshSession),
+    isolation: pick('isolation', flags.isolation, config.isolation, RUN_DEFAULTS.isolation as RunSettings['isolation']),
     ...(maxTurns === undefined ? {} : { maxTurns }),
     ...(maxCostUsd === undefined ? {} : { maxCostUsd }),
     ...(stallWindowMs === undefined ? {} : { stallWindowMs }),

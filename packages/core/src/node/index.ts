@@ -23,3 +23,7 @@ export { CONFIG_FILE_NAMES, parseProjectConfig, projectConfigSchema } from './co
 export type { ConfigPath, ProjectConfig } from './config/project-config.js';
 export { loadProjectConfig } from './config/load-project-config.js';
 export type { LoadProjectConfigOptions, LoadedProjectConfig } from './config/load-project-config.js';
+export { prepareIsolation } from './isolation/prepare-isolation.js';
+export type { IsolationDecision, PrepareIsolationOptions } from './isolation/prepare-isolation.js';
+export { createWorktreeRunner } from './isolation/worktree-runner.js';
+export type { WorktreeRunnerOptions } from './isolation/worktree-runner.js';

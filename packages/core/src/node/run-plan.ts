@@ -6,6 +6,10 @@ import type { Estimator } from '../graph/estimator.js';
 import { loadPlan } from '../plan/load-plan.js';
 import type { Plan } from '../plan/plan.js';
 import { parseHypervisorConfig } from '../schedule/config.js';
+import type { HypervisorConfig } from '../schedule/config.js';
+import { prepareIsolation } from './isolation/prepare-isolation.js';
+import type { IsolationDecision } from './isolation/prepare-isolation.js';
+import { createWorktreeRunner } from './isolation/worktree-runner.js';
 import type { HypervisorConfigInput } from '../schedule/config.js';
 import { collectRunSummary, createRun } from '../schedule/create-run.js';
 import type { Approver } from '../schedule/ports.js';
@@ -71,6 +75,34 @@ export interface RunPlanOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Written into every record. */
   readonly hypervisorVersion?: string;
+  /**
+   * Whether each attempt runs in its own git worktree and branch, merged back into the branch checked out at the
+   * root: `worktree` (the root must be the top of a git work tree with a commit, on a branch, its tracked files
+   * clean), `none` (every phase in the root), or `auto`: `worktree` when the root is the top of a git work tree
+   * with a commit, else `none`. Under `worktree` the group policy defaults to `ignore`. Dry runs use none.
+   * @default 'auto'
+   */
+  readonly isolation?: 'auto' | 'worktree' | 'none';
+  /** Run under worktree isolation although tracked files of the root are changed: phases start from the branch's tip. */
+  readonly allowDirty?: boolean;
+  /** Told which isolation the run uses, before any phase starts. */
+  readonly onIsolation?: (decision: IsolationDecision) => void;
+}
+
+/** The isolation a run uses: decided from the option and the root, a dry run always none. */
+async function decideIsolation(root: string, options: RunPlanOptions, dryRun: boolean): Promise<IsolationDecision> {
+  const wanted = options.isolation ?? 'auto';
+  if (wanted === 'none' || dryRun) return { isolation: 'none', reason: wanted === 'none' ? 'isolation none was asked for' : 'a dry run changes nothing' };
+  const decision = await prepareIsolation(root, { allowDirty: options.allowDirty ?? false });
+  if (decision.isolation === 'none' && wanted === 'worktree') {
+    throw new CoreError('invalid_config', `worktree isolation needs a git repository: ${decision.reason}`, { root });
+  }
+  return decision;
+}
+
+/** Under worktree isolation phases cannot collide in one working tree: the group policy defaults to `ignore`. */
+function isolatedConfig(options: RunPlanOptions, config: HypervisorConfig): HypervisorConfig {
+  return options.config?.groupPolicy === undefined ? { ...config, groupPolicy: 'ignore' } : config;
 }
 
 function requireRunnableAgents(plan: Plan, choice: AgentChoice): void {
@@ -124,12 +156,14 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
       if (config.mode !== 'dry_run') await reapOrphans(root);
       const loaded = typeof plan === 'string' ? await loadPlan(planDir) : plan;
       requireRunnableAgents(loaded, runner.agents);
-      return loaded;
+      const isolation = await decideIsolation(root, options, config.mode === 'dry_run');
+      options.onIsolation?.(isolation);
+      return { loaded, isolation };
     });
     const run$ = plan$.pipe(
-      mergeMap((loaded) =>
-        createRun(loaded, config, {
-          runner,
+      mergeMap(({ loaded, isolation }) =>
+        createRun(loaded, isolation.isolation === 'worktree' ? isolatedConfig(options, config) : config, {
+          runner: isolation.isolation === 'worktree' ? createWorktreeRunner({ root, runner, runId }) : runner,
           store,
           runId,
           scheduler: asapScheduler,

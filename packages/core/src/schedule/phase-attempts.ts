@@ -117,6 +117,7 @@ export class PhaseAttempts {
     if (result.outcome === 'succeeded') {
       breaker.recordSuccess();
       if (result.scriptCheckpoint !== undefined) run.scriptCheckpoint = result.scriptCheckpoint;
+      if (result.isolation !== undefined) run.isolation = result.isolation;
       const threshold = config.qualityThreshold;
       const lowQuality = threshold !== null && result.quality !== undefined && result.quality < threshold;
       const partial = result.partialReason ?? (lowQuality ? `quality ${result.quality} below ${threshold}` : undefined);

@@ -1,6 +1,6 @@
 import type { EventError, FINISHED_STATUSES, PhaseStatus } from '@kazuba/hypervisor-v2';
 import type { MemoryLease } from '@kazuba/hypervisor-v2';
-import type { AgentReport, ValidationReport } from './ports.js';
+import type { AgentReport, AttemptIsolation, ValidationReport } from './ports.js';
 
 /** A status a phase can end with. */
 export type FinishedStatus = (typeof FINISHED_STATUSES)[number];
@@ -19,6 +19,8 @@ export interface PhaseRun {
   agent?: AgentReport;
   validation?: ValidationReport;
   scriptCheckpoint?: unknown;
+  /** Where the last attempt ran and what it merged, under worktree isolation. */
+  isolation?: AttemptIsolation;
   lease?: MemoryLease;
   /** Whether it satisfies its dependents: success, resumed as complete, or partial when so configured. */
   satisfies: boolean;

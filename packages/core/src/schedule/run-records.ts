@@ -4,6 +4,7 @@ import type { PhaseCheckpoint } from '@kazuba/toon';
 import { PHASE_CHECKPOINT_KIND } from '@kazuba/toon';
 import type { Phase, Plan } from '../plan/plan.js';
 import type { FinishedStatus, PhaseRun } from './phase-run.js';
+import type { AttemptIsolation } from './ports.js';
 
 /** The facts a record needs besides the phase and its run. */
 export interface RecordContext {
@@ -37,6 +38,15 @@ export function buildPhaseRecord(phase: Phase, run: PhaseRun, status: FinishedSt
     // As in `phase:finished`: the error of an earlier attempt is not the error of a phase that succeeded.
     ...(run.error === undefined || status === 'success' ? {} : { error: { code: run.error.code ?? run.error.name, message: run.error.message } }),
     ...(run.scriptCheckpoint === undefined ? {} : { script_checkpoint: run.scriptCheckpoint as PhaseCheckpoint['script_checkpoint'] }),
+    ...(run.isolation === undefined ? {} : { isolation: isolationOf(run.isolation) }),
+  };
+}
+
+function isolationOf(isolation: AttemptIsolation): NonNullable<PhaseCheckpoint['isolation']> {
+  return {
+    branch: isolation.branch,
+    ...(isolation.commit === undefined ? {} : { commit: isolation.commit }),
+    ...(isolation.mergeCommit === undefined ? {} : { merge_commit: isolation.mergeCommit }),
   };
 }
 

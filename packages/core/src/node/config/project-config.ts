@@ -82,6 +82,8 @@ const runSchema = z
     maxCost: dollars.optional(),
     /** Retry a failed attempt in a fresh agent session instead of resuming its session. */
     retryFreshSession: boolean.optional(),
+    /** Each phase in its own git worktree (`worktree`), in the root (`none`), or `auto`: worktree in a git repository. */
+    isolation: oneOf(['auto', 'worktree', 'none']).optional(),
   })
   .transform(({ timeout, stallWindow, maxCost, ...settings }) =>
     withoutUndefined({ ...settings, timeoutMs: timeout, stallWindowMs: stallWindow, maxCostUsd: maxCost }),

@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { runBuiltCli } from './__fixtures__/run/spawn-cli.js';
+import { removePlans, writePlan } from './__fixtures__/run/write-plan.js';
+import type { FixturePhase, FixtureProject } from './__fixtures__/run/write-plan.js';
+
+afterAll(removePlans);
+
+const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+
+/** A plan in a git repository whose `main` holds one commit with `shared.txt`; the plan folder stays untracked. */
+async function repoWith(phases: readonly FixturePhase[]): Promise<FixtureProject> {
+  const project = await writePlan(phases);
+  git(project.root, 'init', '--quiet', '--initial-branch=main');
+  git(project.root, 'config', 'user.name', 'Test');
+  git(project.root, 'config', 'user.email', 'test@example.invalid');
+  await writeFile(join(project.root, 'shared.txt'), 'base\n');
+  git(project.root, 'add', 'shared.txt');
+  git(project.root, 'commit', '--quiet', '-m', 'initial');
+  return project;
+}
+
+const run = (project: FixtureProject, args: readonly string[]) => runBuiltCli(['run', 'plan', '--retries', '0', ...args], { cwd: project.root });
+
+describe('hypervisor run with worktree isolation', () => {
+  it('runs phases side by side in worktrees, merges each into the branch, and leaves the tracked tree clean', async () => {
+    const project = await repoWith([
+      { id: 1, run: 'echo one > one.txt' },
+      { id: 2, run: 'echo two > two.txt' },
+      { id: 3, run: 'cat one.txt two.txt > both.txt', dependsOn: [1, 2] },
+    ]);
+    const result = await run(project, ['--mode', 'parallel']);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('isolation: each phase runs in its own git worktree and is merged into main\n');
+    expect(await readFile(join(project.root, 'both.txt'), 'utf8')).toBe('one\ntwo\n');
+    expect(git(project.root, 'status', '--porcelain', '--untracked-files=no')).toBe('');
+    expect(git(project.root, 'log', '--format=%s', '-n', '1')).toMatch(/phase 3: Phase 3/);
+  });
+
+  it('fails a phase whose change conflicts, naming the file, and goes on with --keep-going', async () => {
+    const project = await repoWith([
+      { id: 1, run: 'sleep 0.2; echo first > shared.txt' },
+      { id: 2, run: 'sleep 0.8; echo second > shared.txt' },
+      { id: 3, run: 'echo three > three.txt' },
+    ]);
+    const result = await run(project, ['--mode', 'parallel', '--keep-going']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/phase 2 \(Phase 2\) failed: merge conflict in shared\.txt/);
+    expect(await readFile(join(project.root, 'shared.txt'), 'utf8')).toBe('first\n');
+    expect(await readFile(join(project.root, 'three.txt'), 'utf8')).toBe('three\n');
+  });
+
+  it('refuses a root with changed tracked files in one line, runs with --allow-dirty, and runs in the root with --isolation none', async () => {
+    const project = await repoWith([{ id: 1, run: 'echo x > x.txt' }]);
+    await writeFile(join(project.root, 'shared.txt'), 'changed\n');
+    const refused = await run(project, []);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('shared.txt');
+    expect((await run(project, ['--allow-dirty'])).status).toBe(0);
+    expect(git(project.root, 'show', 'HEAD:x.txt')).toBe('x');
+    const inRoot = await repoWith([{ id: 1, run: 'echo y > y.txt' }]);
+    expect((await run(inRoot, ['--isolation', 'none'])).status).toBe(0);
+    expect(git(inRoot.root, 'status', '--porcelain')).toContain('y.txt');
+  });
+});
