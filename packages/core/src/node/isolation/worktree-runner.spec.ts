@@ -269,7 +269,7 @@ describe('createWorktreeRunner', () => {
     });
     const { events, result } = await attempt(runner, phaseOf(15));
     expect(result).toMatchObject({ outcome: 'succeeded', isolation: { commit: expect.any(String) } });
-    expect(events).toContainEqual({ type: 'output', stream: 'stderr', text: expect.stringMatching(/^kazuba: merged, but could not clean up: git branch .*\n$/) });
+    expect(events).toContainEqual({ type: 'output', stream: 'stderr', text: expect.stringMatching(/^hypervisor: merged, but could not clean up: git branch .*\n$/) });
     expect(await readText(root, 'kept.txt')).toBe('kept\n');
   });
 });

@@ -61,7 +61,7 @@ async function removeMerged(root: string, place: AttemptWorktree): Promise<Runne
     await deleteBranch(root, place.branch);
     return [];
   } catch (error) {
-    return [{ type: 'output', stream: 'stderr', text: `kazuba: merged, but could not clean up: ${toEventError(error).message}\n` }];
+    return [{ type: 'output', stream: 'stderr', text: `hypervisor: merged, but could not clean up: ${toEventError(error).message}\n` }];
   }
 }
 
