@@ -1,4 +1,4 @@
-/** Runs merges one at a time within this process. */
+/** Runs changes to one repository (worktrees added and removed, merges) one at a time within this process. */
 export interface MergeLock {
   /**
    * Runs `task` once every task handed in before it has settled, and settles as it does. A task that fails does
@@ -8,8 +8,8 @@ export interface MergeLock {
 }
 
 /**
- * Creates a lock that serialises merges into one integration branch: phases that run in parallel finish
- * concurrently, but git allows one merge at a time in a working tree.
+ * Creates a lock that serialises the changes to one repository: phases that run in parallel start and finish
+ * concurrently, but git holds locks on the index and refs, so a second change at the same moment fails.
  * @example
  * const lock = createMergeLock();
  * const result = await lock.runExclusive(() => mergeBranch(root, branch, message));

@@ -244,10 +244,13 @@ describe('createWorktreeRunner', () => {
     const started = new Promise<void>((resolve) => {
       merging = resolve;
     });
-    // A lock that tells when the merge begins, so the test can unsubscribe right then.
+    // A lock that tells when the merge begins (its second task; the first adds the worktree), so the test can
+    // unsubscribe right then.
+    let tasks = 0;
     const shared = {
       runExclusive: async <T>(task: () => Promise<T>): Promise<T> => {
-        merging();
+        tasks += 1;
+        if (tasks === 2) merging();
         return task();
       },
     };

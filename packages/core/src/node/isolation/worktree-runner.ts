@@ -20,7 +20,8 @@ export interface WorktreeRunnerOptions {
   /** Names the run's worktrees folder and branches. */
   readonly runId: string;
   /**
-   * Serialises merges into the integration branch; share one between runners that merge into the same root.
+   * Serialises every change to the root repository (worktrees added and removed, merges); share one between
+   * runners that work on the same root.
    * @default a new lock of this runner's own
    */
   readonly lock?: MergeLock;
@@ -91,13 +92,13 @@ async function integrate(options: WorktreeRunnerOptions & { readonly lock: Merge
   const commit = await headOf(place.worktree);
   const where = { branch: place.branch, worktree: place.worktree };
   if (commit === place.base) {
-    const cleanup = await removeMerged(root, place);
+    const cleanup = await options.lock.runExclusive(() => removeMerged(root, place));
     return [...cleanup, resultEvent({ ...result, isolation: where })];
   }
   // Not tied to the subscription: once begun, a merge runs to its end (or its abort) so the root is never left mid-merge.
   const merged = await options.lock.runExclusive(() => mergeBranch(root, place.branch, `merge phase ${id}: ${title}`));
   if (merged.outcome === 'conflict') return [resultEvent(conflictResult(result, place, merged.files))];
-  const cleanup = await removeMerged(root, place);
+  const cleanup = await options.lock.runExclusive(() => removeMerged(root, place));
   return [...cleanup, resultEvent({ ...result, isolation: { commit, mergeCommit: merged.commit, ...where } })];
 }
 
@@ -124,7 +125,9 @@ export function createWorktreeRunner(options: WorktreeRunnerOptions): PhaseRunne
           mergeMap((event) => (event.type === 'result' ? from(integrate(resolved, request, place, event.result)).pipe(mergeMap((events) => events)) : of(event))),
         );
       // The outer settleOnce keeps the contract: a git failure anywhere becomes the one failed result.
-      return settleOnce(defer(() => createWorktree(resolved, request)).pipe(mergeMap(inWorktree)));
+      // Every change to the root repository (worktrees, merges, clean-up) takes the lock: git's own locks on the
+      // index and refs make concurrent ones fail.
+      return settleOnce(defer(() => resolved.lock.runExclusive(() => createWorktree(resolved, request))).pipe(mergeMap(inWorktree)));
     },
   };
 }
