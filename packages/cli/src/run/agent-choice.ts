@@ -1,3 +1,4 @@
+import { isCoreError } from '@kazuba/core';
 import type { Plan } from '@kazuba/core';
 import { checkPhaseAgents, resolveProfiles } from '@kazuba/core/node';
 import type { AgentChoice } from '@kazuba/core/node';
@@ -23,10 +24,10 @@ export function chooseAgents(options: ResolvedRunOptions): AgentChoice {
     profiles = resolveProfiles(options.profiles);
   } catch (error) {
     // The config file was checked when it was read: a problem now comes from an agent flag.
-    const field = (error as { context?: { field?: unknown } }).context?.field;
-    const flag = typeof field === 'string' ? AGENT_FLAGS[field] : undefined;
-    if (flag === undefined) throw error;
-    const problem = (error as Error).message.replace(/^invalid agent profile: [^:]*: /, '');
+    const context = isCoreError(error) ? error.context : {};
+    const flag = typeof context['field'] === 'string' ? AGENT_FLAGS[context['field']] : undefined;
+    const problem = context['problem'];
+    if (flag === undefined || typeof problem !== 'string') throw error;
     throw new CliError('invalid_option', `${flag}: ${problem}`, { cause: error });
   }
   // The config file's own `run.agent` was checked when it was read: an unknown agent here comes from the flag.

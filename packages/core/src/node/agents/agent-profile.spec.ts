@@ -107,7 +107,7 @@ describe('resolveProfiles', () => {
     );
     expect(error.code).toBe('invalid_config');
     expect(error.message).toBe('invalid agent profile: profiles[0] ("careful").extends: no profile "opus" to extend (known: claude, codex, gemini, shell)');
-    expect(error.context).toEqual({ index: 0, profile: 'careful', field: 'extends' });
+    expect(error.context).toEqual({ index: 0, profile: 'careful', field: 'extends', problem: 'no profile "opus" to extend (known: claude, codex, gemini, shell)' });
   });
 
   it('refuses a new profile that neither extends one nor has a command template, saying what it needs', () => {
@@ -115,7 +115,7 @@ describe('resolveProfiles', () => {
     expect(error.message).toBe(
       'invalid agent profile: profiles[0] ("aider"): a new profile needs "extends" (one of: claude, codex, gemini, shell) or "command" and "args"',
     );
-    expect(error.context).toEqual({ index: 0, profile: 'aider' });
+    expect(error.context).toEqual({ index: 0, profile: 'aider', problem: 'a new profile needs "extends" (one of: claude, codex, gemini, shell) or "command" and "args"' });
   });
 
   it('makes a profile with its own command template a command profile', () => {
@@ -189,7 +189,7 @@ describe('resolveProfiles', () => {
     const twice = { name: 'opus', extends: 'claude' };
     const error = refusal(() => resolveProfiles([twice, { name: 'codex', model: 'o3' }, twice]));
     expect(error.message).toBe('invalid agent profile: profiles[2] ("opus").name: "opus" is defined twice');
-    expect(error.context).toEqual({ index: 2, profile: 'opus', field: 'name' });
+    expect(error.context).toEqual({ index: 2, profile: 'opus', field: 'name', problem: '"opus" is defined twice' });
   });
 
   it.each<[AgentKind, string, AgentProfileInput]>([

@@ -179,9 +179,10 @@ function freezeProfile(profile: AgentProfile): AgentProfile {
   return Object.freeze(profile);
 }
 
-function configError(label: string, field: string | undefined, problem: string, context: Record<string, unknown>): CoreError {
+/** An `invalid_config` error about one profile; its context keeps the field and the problem apart for callers that name them their own way. */
+function configError(label: string, field: string | undefined, problem: string, context: Record<string, unknown>, options?: ErrorOptions): CoreError {
   const where = field === undefined ? label : `${label}.${field}`;
-  return new CoreError('invalid_config', `invalid agent profile: ${where}: ${problem}`, { ...context, ...(field === undefined ? {} : { field }) });
+  return new CoreError('invalid_config', `invalid agent profile: ${where}: ${problem}`, { ...context, problem, ...(field === undefined ? {} : { field }) }, options);
 }
 
 function definedSettings(input: AgentProfileInput): Partial<Record<Setting, unknown>> {
@@ -217,11 +218,7 @@ function resolveOne(input: unknown, index: number, known: ReadonlyMap<string, Ag
     const [issue] = parsed.error.issues;
     const field = issue?.path.length === 0 ? undefined : issue?.path.join('.');
     const problem = issue?.message ?? 'invalid';
-    throw new CoreError('invalid_config', `invalid agent profile: ${field === undefined ? label : `${label}.${field}`}: ${problem}`, {
-      ...context,
-      ...(field === undefined ? {} : { field }),
-      issues: parsed.error.issues,
-    }, { cause: parsed.error });
+    throw configError(label, field, problem, { ...context, issues: parsed.error.issues }, { cause: parsed.error });
   }
   const fail = (field: string | undefined, problem: string): never => {
     throw configError(label, field, problem, context);

@@ -3,18 +3,7 @@ import { MESSAGE_TAIL_CHARS, exitFailure, tailOf } from './agent-exit.js';
 import type { AgentExit, ReportedResult } from './agent-exit.js';
 import { isRateLimitText, parseResetAt } from './claude-result.js';
 
-type Fields = Readonly<Record<string, unknown>>;
-
-function parseLine(line: string): Fields | undefined {
-  if (!line.startsWith('{')) return undefined;
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : undefined;
-  } catch {
-    // A line cut by the output tail, or not JSON at all: not an event.
-    return undefined;
-  }
-}
+import { parseMessage } from './stream-progress.js';
 
 /** What the events of `codex exec --json` say about the attempt. */
 interface CodexStory {
@@ -33,7 +22,7 @@ function messageOf(value: unknown): string | undefined {
 function readStory(stdout: string): CodexStory {
   const story: CodexStory = { turns: 0, failedTurn: false };
   for (const line of stdout.split('\n')) {
-    const event = parseLine(line.trim());
+    const event = parseMessage(line);
     switch (event?.['type']) {
       case 'thread.started':
         if (typeof event['thread_id'] === 'string') story.threadId = event['thread_id'];

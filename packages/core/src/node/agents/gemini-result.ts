@@ -3,24 +3,13 @@ import { MESSAGE_TAIL_CHARS, exitFailure, tailOf } from './agent-exit.js';
 import type { AgentExit, ReportedResult } from './agent-exit.js';
 import { isRateLimitText, parseResetAt } from './claude-result.js';
 
-type Fields = Readonly<Record<string, unknown>>;
+import { fieldsOf, parseJsonObject, parseMessage } from './stream-progress.js';
+import type { StreamMessage as Fields } from './stream-progress.js';
 
 // gemini words a used-up quota its own way ("You have exhausted your capacity on this model. Your quota will reset
 // after 2h52m39s.", "Quota exceeded for quota metric …", RESOURCE_EXHAUSTED), which the shared rate-limit words miss.
 const QUOTA_TEXT = /\bquota\b|RESOURCE_EXHAUSTED/i;
 
-function asFields(value: unknown): Fields | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : undefined;
-}
-
-function parse(text: string): Fields | undefined {
-  try {
-    return asFields(JSON.parse(text));
-  } catch {
-    // Not one JSON document: the caller tries the next candidate.
-    return undefined;
-  }
-}
 
 /** The answer of `gemini -o json` (one document, printed over several lines) or `-o stream-json` (its `result` line). */
 interface GeminiAnswer {
@@ -30,7 +19,7 @@ interface GeminiAnswer {
 }
 
 function fromJson(document: Fields): GeminiAnswer {
-  const error = asFields(document['error'])?.['message'];
+  const error = fieldsOf(document, 'error')['message'];
   const sessionId = document['session_id'];
   return {
     ...(typeof sessionId === 'string' ? { sessionId } : {}),
@@ -44,7 +33,7 @@ function fromStream(lines: readonly Fields[]): GeminiAnswer | undefined {
   const init = lines.find((line) => line['type'] === 'init');
   if (result === undefined && init === undefined) return undefined;
   const sessionId = init?.['session_id'];
-  const error = asFields(result?.['error'])?.['message'];
+  const error = result === undefined ? undefined : fieldsOf(result, 'error')['message'];
   const failed = result !== undefined && result['status'] !== 'success';
   return {
     ...(typeof sessionId === 'string' ? { sessionId } : {}),
@@ -56,10 +45,10 @@ function fromStream(lines: readonly Fields[]): GeminiAnswer | undefined {
 function readAnswer(stdout: string): GeminiAnswer | undefined {
   const text = stdout.trim();
   const start = text.indexOf('{');
-  const whole = start === -1 ? undefined : parse(text.slice(start));
+  const whole = start === -1 ? undefined : parseJsonObject(text.slice(start));
   if (whole !== undefined && whole['type'] === undefined) return fromJson(whole);
   const lines = text.split('\n').flatMap((line): Fields[] => {
-    const event = parse(line.trim());
+    const event = parseMessage(line);
     return event === undefined ? [] : [event];
   });
   return fromStream(lines);

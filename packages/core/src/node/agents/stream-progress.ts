@@ -25,16 +25,25 @@ export const MAX_STREAM_LINE_CHARS = 4_194_304;
 /** The most characters of a command, pattern or URL that a tool description shows. */
 export const TOOL_ARGUMENT_CHARS = 60;
 
-function parseMessage(line: string): StreamMessage | undefined {
-  const text = line.trim();
-  if (!text.startsWith('{')) return undefined;
+function isObject(value: unknown): value is StreamMessage {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `text` parsed as one JSON object; undefined when it is not JSON, or JSON of another kind. */
+export function parseJsonObject(text: string): StreamMessage | undefined {
   try {
-    // A line that starts with `{` parses to an object or not at all.
-    return asMessage(JSON.parse(text));
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : undefined;
   } catch {
-    // A line that only looks like JSON (a log line, a cut line): not a message.
+    // Text that only looks like JSON (a log line, a line cut by the output tail): not an object.
     return undefined;
   }
+}
+
+/** A line of a JSONL stream as a message; undefined for a line that is not one JSON object. */
+export function parseMessage(line: string): StreamMessage | undefined {
+  const text = line.trim();
+  return text.startsWith('{') ? parseJsonObject(text) : undefined;
 }
 
 function sameProgress(a: AgentProgress, b: AgentProgress): boolean {
@@ -98,7 +107,7 @@ export function createProgressReader(read: MessageReader): ProgressReader {
 
 /** `value` when it is a JSON object, else an empty one. */
 export function asMessage(value: unknown): StreamMessage {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as StreamMessage) : {};
+  return isObject(value) ? value : {};
 }
 
 /** The object at `key` of `fields`, or an empty one. */

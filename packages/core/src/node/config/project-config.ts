@@ -5,6 +5,7 @@ import type { AgentProfile, AgentProfileInput } from '../agents/agent-profile.js
 import { checkRoutingAgents, routingRuleSchema } from '../agents/routing.js';
 import type { RoutingRule } from '../agents/routing.js';
 import { describeIssue, describeValue, formatConfigPath } from './config-issues.js';
+import { definedOnly } from '../../plan/defined-only.js';
 
 /** The names the project config file may have at the project root, in the order they are looked for. */
 export const CONFIG_FILE_NAMES = Object.freeze(['hypervisor.config.yaml', 'hypervisor.config.yml', 'hypervisor.config.json'] as const);
@@ -53,16 +54,10 @@ const profileName = z.string().regex(PROFILE_NAME, {
   error: (issue) => `expected a profile name (letters, digits, ".", "_" and "-", starting with a letter or digit), got ${describeValue(issue.input)}`,
 });
 
-/** Settings that are absent when not given, never `undefined`. */
-type Given<T> = { readonly [K in keyof T]?: Exclude<T[K], undefined> };
-
-function withoutUndefined<T extends object>(settings: T): Given<T> {
-  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Given<T>;
-}
 
 const breakerSchema = z
   .strictObject({ threshold: wholeNumber(0).optional(), cooldown: duration.optional() })
-  .transform(({ threshold, cooldown }) => withoutUndefined({ threshold, cooldownMs: cooldown }));
+  .transform(({ threshold, cooldown }) => definedOnly({ threshold, cooldownMs: cooldown }));
 
 const runSchema = z
   .strictObject({
@@ -86,7 +81,7 @@ const runSchema = z
     isolation: oneOf(['auto', 'worktree', 'none']).optional(),
   })
   .transform(({ timeout, stallWindow, maxCost, ...settings }) =>
-    withoutUndefined({ ...settings, timeoutMs: timeout, stallWindowMs: stallWindow, maxCostUsd: maxCost }),
+    definedOnly({ ...settings, timeoutMs: timeout, stallWindowMs: stallWindow, maxCostUsd: maxCost }),
   );
 
 const profileSettingsSchema = agentProfileSchema.omit({ name: true });
@@ -130,15 +125,12 @@ function schemaError(error: z.ZodError): CoreError {
   return configError(issue.code === 'unrecognized_keys' ? [...path, ...issue.keys.slice(0, 1)] : path, issue.message, error);
 }
 
-/** What `resolveProfiles` puts before the problem: `invalid agent profile: profiles[0] ("name").field: `. */
-const PROFILE_ERROR_PREFIX = /^invalid agent profile: profiles\[\d+\](?: \("[^"]*"\))?(?:\.[\w.]+)?: /;
-
 /** Turns an error of `resolveProfiles` into one about the profile's entry under `agents`. */
 function profileError(error: CoreError, agents: readonly AgentProfileInput[]): CoreError {
   const index = error.context['index'] as number;
   const name = (agents[index] as AgentProfileInput).name;
   const field = error.context['field'] as string | undefined;
-  const problem = error.message.replace(PROFILE_ERROR_PREFIX, '');
+  const problem = error.context['problem'] as string;
   const fieldPath = field === undefined ? [] : field.split('.').map((key) => (/^\d+$/.test(key) ? Number(key) : key));
   return configError(['agents', name, ...fieldPath], problem, error);
 }
