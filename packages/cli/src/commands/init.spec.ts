@@ -64,6 +64,21 @@ describe('hypervisor init', () => {
     expect(await readFile(join(cwd, 'mine', '03-test.md'), 'utf8')).toBe('my own notes\n');
   });
 
+  it('writes a config file that is valid as it is, every run setting at its default, and keeps one that exists', async () => {
+    const cwd = await scratchDir();
+    expect((await runCaptured(['init'], cwd)).code).toBe(0);
+    const result = await runCaptured(['config', '--json'], cwd);
+    expect(result.code).toBe(0);
+    const { run } = JSON.parse(result.stdout) as { run: Record<string, { value: unknown; from: string }> };
+    expect(run['workers']).toEqual({ value: 4, from: 'hypervisor.config.yaml:5' });
+    expect(run['timeout']).toEqual({ value: '10m 00s', from: 'hypervisor.config.yaml:6' });
+    expect(run['deniedEdits']).toEqual({ value: 'partial', from: expect.stringMatching(/^hypervisor\.config\.yaml:\d+$/) });
+    await writeFile(join(cwd, 'hypervisor.config.yaml'), 'run:\n  workers: 2\n');
+    const again = await runCaptured(['init', 'second'], cwd);
+    expect(again.stderr).toContain('(hypervisor.config.yaml exists already: kept as it is)');
+    expect(await readFile(join(cwd, 'hypervisor.config.yaml'), 'utf8')).toBe('run:\n  workers: 2\n');
+  });
+
   it('refuses a second init into the same folder', async () => {
     const cwd = await scratchDir();
     expect((await runCaptured(['init'], cwd)).code).toBe(0);
