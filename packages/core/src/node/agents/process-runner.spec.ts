@@ -246,10 +246,14 @@ describe('createProcessRunner delegate', () => {
     expect(second.taskId).toBe('shell-3-2');
     await expect(first.outcome).resolves.toEqual({ status: 'completed', value: expect.objectContaining({ outcome: 'succeeded' }) });
     await expect(second.outcome).resolves.toEqual({ status: 'completed', value: { outcome: 'succeeded', agent: { profile: 'shell', exitCode: 0 } } });
-    expect(launcher.calls[0]?.spec.args).toEqual(['-p', 'Write docs', '--output-format', 'stream-json', '--verbose', '--max-turns', '9', '--permission-mode', 'acceptEdits']);
-    expect(launcher.calls[0]?.spec.env).toMatchObject({ HYPERVISOR_PHASE_ID: '3', HYPERVISOR_ATTEMPT: '1', HYPERVISOR_RUN_ID: expect.stringMatching(/^delegated-/) });
-    expect(launcher.calls[0]?.options.logFile).toBe(join(root, 'logs', 'task-claude-3-1.log'));
-    expect(launcher.calls[1]?.spec.args).toEqual(['-c', 'echo hi']);
+    // The two tasks start concurrently: find each one's process by its command, not by the order they launched in.
+    const claude = launcher.calls.find((call) => call.spec.command === 'claude');
+    const shell = launcher.calls.find((call) => call.spec.command === '/bin/sh');
+    expect(launcher.calls).toHaveLength(2);
+    expect(claude?.spec.args).toEqual(['-p', 'Write docs', '--output-format', 'stream-json', '--verbose', '--max-turns', '9', '--permission-mode', 'acceptEdits']);
+    expect(claude?.spec.env).toMatchObject({ HYPERVISOR_PHASE_ID: '3', HYPERVISOR_ATTEMPT: '1', HYPERVISOR_RUN_ID: expect.stringMatching(/^delegated-/) });
+    expect(claude?.options.logFile).toBe(join(root, 'logs', 'task-claude-3-1.log'));
+    expect(shell?.spec.args).toEqual(['-c', 'echo hi']);
   });
 
   it('is cancelled through its handle or its signal, and stops the process', async () => {
