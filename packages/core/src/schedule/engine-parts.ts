@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import type { HypervisorEvent, MemoryLease, MemoryRequest, UnifiedMemoryManager } from '@kazuba/hypervisor-v2';
 import type { Phase } from '../plan/plan.js';
 import type { FinishedStatus, PhaseRun } from './phase-run.js';
-import type { AgentReport } from './ports.js';
+import type { AgentReport, AttemptConflict } from './ports.js';
 
 /** An event before the engine stamps it with run id, sequence number and time. */
 export type Unstamped = HypervisorEvent extends infer E ? (E extends HypervisorEvent ? Omit<E, 'runId' | 'seq' | 'timestamp'> : never) : never;
@@ -54,12 +54,25 @@ export function leaseOf(memory: UnifiedMemoryManager, request: MemoryRequest): O
   });
 }
 
+/** What a retry after a merge conflict tells the agent: the files, who changed them, where its own work is. */
+function conflictAdvice(conflict: AttemptConflict): string {
+  const others = conflict.phases.map((other) => `phase ${other.id} (${other.title})`).join(', ');
+  const by = others === '' ? 'changes merged while it ran' : `the work of ${others}, merged while it ran`;
+  return (
+    `\n\nIts changes to ${conflict.files.join(', ')} conflict with ${by}. This attempt starts from the branch as it is ` +
+    `now, which holds that work; the previous attempt's changes are on branch ${conflict.branch}. Make the change ` +
+    'again on top of the current files, keeping the other work.'
+  );
+}
+
 /**
- * The prompt of a retry: what went wrong and the phase's recovery plan, after the phase's prompt, or alone when the
- * retry resumes the agent's session (which holds the phase's prompt already).
+ * The prompt of a retry: what went wrong (after a merge conflict, which files and which phases) and the phase's
+ * recovery plan, after the phase's prompt, or alone when the retry resumes the agent's session (which holds the
+ * phase's prompt already).
  */
-export function retryPrompt(phase: Phase, failure: string, resumesSession = false): string {
+export function retryPrompt(phase: Phase, failure: string, resumesSession = false, conflict?: AttemptConflict): string {
   const recovery = phase.recoveryPlan === undefined ? '' : `\n\nRecovery plan: ${phase.recoveryPlan}`;
-  const retry = `The previous attempt failed: ${failure}${recovery}`;
+  const advice = conflict === undefined ? '' : conflictAdvice(conflict);
+  const retry = `The previous attempt failed: ${failure}${advice}${recovery}`;
   return resumesSession ? retry : `${phase.prompt}\n\n${retry}`;
 }

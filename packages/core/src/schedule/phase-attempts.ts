@@ -131,7 +131,7 @@ export class PhaseAttempts {
     const delayMs = backoffDelayMs(attempt, config.backoff, random());
     this.host.emit({ type: 'phase:retrying', phaseId: phase.id, attempt, delayMs, reason: result.error.message, rateLimited: false, ...agentFields(result.agent) });
     const resume = this.sessionToResume(result.error.code, run.agent?.sessionId);
-    const next = retryPrompt(phase, result.error.message, resume !== undefined);
+    const next = retryPrompt(phase, result.error.message, resume !== undefined, result.conflict);
     waits.delay(phase.id, delayMs, () => this.retryWhenAdmitted(phase, attempt + 1, next, resume));
   }
 

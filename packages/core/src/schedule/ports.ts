@@ -41,6 +41,8 @@ export interface AttemptConflict {
   readonly files: readonly string[];
   readonly branch: string;
   readonly worktree: string;
+  /** The phases merged while the attempt ran whose changes touch `files` (none when the change came from elsewhere). */
+  readonly phases: readonly { readonly id: number; readonly title: string }[];
 }
 
 /** What an agent says about its progress while it works (from its stream), each field where it says it. */

@@ -73,6 +73,26 @@ describe('createRun retries', () => {
     ]);
     expect(run.runner.callsOf(2).map((call) => call.prompt)).toEqual(['Write docs.', 'Write docs.\n\nThe previous attempt failed: broken link']);
   });
+
+  it('tells a retry after a merge conflict which files, which phases, and where its earlier changes are', async () => {
+    const conflict = (phases: { id: number; title: string }[]) => ({
+      after: 10,
+      result: {
+        outcome: 'failed' as const,
+        error: { name: 'MergeConflict', code: 'merge_conflict', message: 'merge conflict in src/app.ts' },
+        conflict: { files: ['src/app.ts'], branch: 'kazuba/r/phase-1-1', worktree: '/repo/.hypervisor/worktrees/r/phase-1', phases },
+      },
+    });
+    const plan = [phase(1, 10, { prompt: 'Add the route.' }), phase(2, 10, { prompt: 'Add the page.' })];
+    const script = { 1: [conflict([{ id: 3, title: 'Add the menu' }]), succeed(10)], 2: [conflict([]), succeed(10)] };
+    const run = await runPlan(plan, { maxRetries: 1 }, { script });
+    expect(run.runner.callsOf(1)[1]?.prompt).toBe(
+      'Add the route.\n\nThe previous attempt failed: merge conflict in src/app.ts\n\nIts changes to src/app.ts conflict with the work of ' +
+        'phase 3 (Add the menu), merged while it ran. This attempt starts from the branch as it is now, which holds that work; the ' +
+        "previous attempt's changes are on branch kazuba/r/phase-1-1. Make the change again on top of the current files, keeping the other work.",
+    );
+    expect(run.runner.callsOf(2)[1]?.prompt).toContain('Its changes to src/app.ts conflict with changes merged while it ran.');
+  });
 });
 
 describe('createRun rate limits', () => {

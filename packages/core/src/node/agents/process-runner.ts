@@ -194,7 +194,8 @@ function planAttempt(resolved: ResolvedRunnerOptions, request: AttemptRequest): 
     phase.validationScript === undefined
       ? {}
       : { validation: { script: phase.validationScript, planDir: resolved.planDir, root: base.spec.cwd, env: base.spec.env } };
-  return { ...base, ...validation, signal: request.signal, checkpointPath: resolve(resolved.root, phase.checkpoint) };
+  // In a worktree, a validation script writes the phase's checkpoint there: that is where it is looked for.
+  return { ...base, ...validation, signal: request.signal, checkpointPath: resolve(workdir ?? resolved.root, phase.checkpoint) };
 }
 
 function cancelReason(reason: unknown): string {
@@ -267,8 +268,8 @@ class LocalProcessRunner implements ProcessRunner {
  * the `shell` profile, or hands the prompt to the default agent profile; its environment is `env` plus
  * `HYPERVISOR_RUN_ID`, `HYPERVISOR_PHASE_ID`, `HYPERVISOR_ATTEMPT` and `HYPERVISOR_ROOT`. An attempt with a
  * `workdir` (its worktree) runs there, agent and validation script alike, with `HYPERVISOR_WORKTREE` set to it;
- * logs and the checkpoint path stay under the project root. Its output is relayed
- * and logged to `<runDir>/phase-<id>.log`, and a streaming agent's progress (turns, tool, cost) follows as `agent`
+ * logs stay under the project root, and the checkpoint a validation script writes is looked for in the worktree
+ * (the hypervisor writes its own record at the root). Its output is relayed and logged to `<runDir>/phase-<id>.log`, and a streaming agent's progress (turns, tool, cost) follows as `agent`
  * events. A retry's `resumeSession` reaches a claude profile as `--resume <id>` and comes back in the result as
  * `agent.resumedSession` (other kinds start a fresh session). An agent success is then checked by the phase's validation script,
  * and a checkpoint written at the phase's checkpoint path during the attempt is returned as `scriptCheckpoint`.

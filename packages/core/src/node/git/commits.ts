@@ -8,17 +8,26 @@ import { identityArgs } from './identity.js';
  */
 const EVERYTHING_BUT_STATE = ['.', ':(exclude,glob).hypervisor/**', ':(exclude,glob)**/.hypervisor/**'];
 
+/** What a caller may pass to {@link commitAll}. */
+export interface CommitAllOptions extends GitOptions {
+  /** Paths relative to the worktree that are never staged either (a phase's checkpoint path). */
+  readonly exclude?: readonly string[];
+}
+
 /**
- * Commits everything that changed in `worktree` (untracked files included, `.hypervisor/` excluded) and returns
- * the new commit's sha, or `undefined` when nothing changed (commits the agent made itself stay as they are).
+ * Commits everything that changed in `worktree` (untracked files included, `.hypervisor/` and `exclude`
+ * excluded) and returns the new commit's sha, or `undefined` when nothing changed (commits the agent made itself
+ * stay as they are).
  * Uses git's configured identity, else `kazuba hypervisor <hypervisor@kazuba.invalid>`. Hooks do not run: the
  * phase's validation has already judged the change.
  * @throws CoreError `git_failed` when staging or committing fails.
  * @example
  * const commit = await commitAll(worktree, 'phase build: Build the parser');
  */
-export async function commitAll(worktree: string, message: string, options: GitOptions = {}): Promise<string | undefined> {
-  await runGit(worktree, ['add', '--all', '--', ...EVERYTHING_BUT_STATE], options);
+export async function commitAll(worktree: string, message: string, commitOptions: CommitAllOptions = {}): Promise<string | undefined> {
+  const { exclude = [], ...options } = commitOptions;
+  const excluded = exclude.map((path) => `:(exclude,literal)${path}`);
+  await runGit(worktree, ['add', '--all', '--', ...EVERYTHING_BUT_STATE, ...excluded], options);
   const staged = await runGit(worktree, ['diff', '--cached', '--quiet'], { ...options, allowFailure: true });
   if (staged.exitCode === 0) return undefined;
   const identity = await identityArgs(worktree, options);

@@ -35,7 +35,7 @@ describe('createWorktreeRunner over the process runner', () => {
     await prepareIsolation(root);
     // The plan folder is not tracked: the validation script is found in the root's plan folder.
     await writeText(root, '.hypervisor/plan/check.sh', 'test -f made.txt && pwd > "$HYPERVISOR_ROOT/.hypervisor/validated-in"\n');
-    const worktree = join(root, '.hypervisor', 'worktrees', 'real', 'phase-1-1');
+    const worktree = join(root, '.hypervisor', 'worktrees', 'real', 'phase-1');
     const run = 'pwd > where.txt; printf "%s|%s\\n" "$HYPERVISOR_ROOT" "$HYPERVISOR_WORKTREE" > env.txt; echo made > made.txt';
     const result = await attempt(root, phaseOf({ id: 1, name: 'Shell', run, validationScript: '../.hypervisor/plan/check.sh' }));
     expect(result).toMatchObject({ outcome: 'succeeded', agent: { profile: 'shell', exitCode: 0 }, validation: { passed: true }, isolation: { worktree } });
@@ -47,12 +47,12 @@ describe('createWorktreeRunner over the process runner', () => {
     expect(existsSync(join(root, '.hypervisor', 'runs', 'real', 'phase-1.log'))).toBe(true);
   });
 
-  it('keeps a checkpoint the validation script writes in the worktree out of the merge', async () => {
+  it('takes the checkpoint the validation script writes in the worktree into the result and keeps it out of the merge', async () => {
     const root = await createRepo();
     await prepareIsolation(root);
-    await writeText(root, '.hypervisor/plan/write.sh', 'mkdir -p .hypervisor && echo done > .hypervisor/phase_2.toon\n');
+    await writeText(root, '.hypervisor/plan/write.sh', 'mkdir -p checkpoints && echo "overall: PASS" > checkpoints/phase_2.toon\n');
     const result = await attempt(root, phaseOf({ id: 2, run: 'echo two > two.txt', validationScript: '../.hypervisor/plan/write.sh' }));
-    expect(result).toMatchObject({ outcome: 'succeeded', isolation: { commit: expect.any(String) } });
+    expect(result).toMatchObject({ outcome: 'succeeded', scriptCheckpoint: { overall: 'PASS' }, isolation: { commit: expect.any(String) } });
     expect(await git(root, 'show', '--name-only', '--format=', 'HEAD')).toBe('two.txt');
   });
 });

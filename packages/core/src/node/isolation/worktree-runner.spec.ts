@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
+import { readCheckpoint } from '@kazuba/toon';
 import { definePlan } from '../../plan/define-plan.js';
 import type { Phase } from '../../plan/plan.js';
 import type { AttemptResult, PhaseRunner, RunnerEvent } from '../../schedule/ports.js';
@@ -36,7 +37,7 @@ async function setup(work: AttemptWork) {
 }
 
 const place = (root: string, id: number, attemptNumber = 1) => ({
-  worktree: join(root, '.hypervisor', 'worktrees', 'r1', `phase-${id}-${attemptNumber}`),
+  worktree: join(root, '.hypervisor', 'worktrees', 'r1', `phase-${id}`),
   branch: `kazuba/r1/phase-${id}-${attemptNumber}`,
 });
 
@@ -111,7 +112,7 @@ describe('createWorktreeRunner', () => {
       outcome: 'failed',
       error: { name: 'MergeConflict', code: 'merge_conflict', message: 'merge conflict in a.txt' },
       agent: { profile: 'shell', exitCode: 0 },
-      conflict: { files: ['a.txt'], branch, worktree },
+      conflict: { files: ['a.txt'], branch, worktree, phases: [{ id: 1, title: 'First' }] },
     });
     expect(first.result.outcome === 'succeeded' && first.result.isolation?.mergeCommit).toBe(await headOf(root));
     expect(await readText(root, 'a.txt')).toBe('one\nphase 1\nthree\n');
@@ -128,7 +129,8 @@ describe('createWorktreeRunner', () => {
       return { outcome: 'succeeded', validation: { script: 'check.sh', passed: true, exitCode: 0, outputTail: '' } };
     });
     const { result } = await attempt(runner, phaseOf(2));
-    expect(result).toMatchObject({ outcome: 'failed', error: { code: 'merge_conflict' }, validation: { script: 'check.sh' } });
+    // The change came from outside the run: no phase is named.
+    expect(result).toMatchObject({ outcome: 'failed', error: { code: 'merge_conflict' }, validation: { script: 'check.sh' }, conflict: { phases: [] } });
     expect(result).not.toHaveProperty('agent');
   });
 
@@ -178,6 +180,46 @@ describe('createWorktreeRunner', () => {
     expect(await readText(place(root, 8, 2).worktree, 'half.txt')).toBe('half done\n');
     expect(await branchExists(root, place(root, 8, 2).branch)).toBe(true);
     expect(await headOf(root)).toBe(tip);
+  });
+
+  it('gives a retry the same folder from the new tip, keeping the work of the failed attempt on its branch', async () => {
+    const { root, inner, runner } = await setup(async (workdir, request) => {
+      if (request.attempt === 1) {
+        await writeText(workdir, 'half.txt', 'half done\n');
+        return { outcome: 'failed', error: { name: 'AgentError', code: 'exit_code', message: 'exit code 1' } };
+      }
+      return writeText(workdir, 'whole.txt', existsSync(join(workdir, 'half.txt')) ? 'saw half\n' : 'fresh\n');
+    });
+    await attempt(runner, phaseOf(16, 'Twice'), 1);
+    const moved = await commitFile(root, 'other.txt', 'merged meanwhile\n', 'another change');
+    const { result } = await attempt(runner, phaseOf(16, 'Twice'), 2);
+    expect(inner.requests.map((request) => request.workdir)).toEqual([place(root, 16, 1).worktree, place(root, 16, 2).worktree]);
+    expect(place(root, 16, 1).worktree).toBe(place(root, 16, 2).worktree);
+    expect(result).toMatchObject({ outcome: 'succeeded', isolation: { branch: place(root, 16, 2).branch } });
+    expect(await readText(root, 'whole.txt')).toBe('fresh\n');
+    expect(await git(root, 'log', '-1', '--format=%P', 'HEAD')).toBe(moved);
+    const kept = place(root, 16, 1).branch;
+    expect(await git(root, 'log', '-1', '--format=%s', kept)).toBe('phase 16: unfinished work of an earlier attempt, kept by the hypervisor');
+    expect(await git(root, 'show', `${kept}:half.txt`)).toBe('half done');
+  });
+
+  it('journals the record of each merged attempt in the run folder before its merge', async () => {
+    const { root, runner } = await setup(writing('journal.txt', 'x\n'));
+    const { result } = await attempt(runner, phaseOf(17, 'Journaled'), 2);
+    const { value } = await readCheckpoint(join(root, '.hypervisor', 'runs', 'r1', 'merges', 'phase-17.toon'));
+    const commit = result.outcome === 'succeeded' ? result.isolation?.commit : undefined;
+    expect(value).toMatchObject({ phase_id: 17, phase_title: 'Journaled', status: 'success', attempts: 2, run_id: 'r1', isolation: { branch: place(root, 17, 2).branch, commit } });
+    expect(commit).toBe(await headOf(root));
+  });
+
+  it('keeps the checkpoint a validation script wrote at the phase checkpoint path out of the commit', async () => {
+    const { root, runner } = await setup(async (workdir, request) => {
+      await writeText(workdir, request.phase.checkpoint, 'results: PASS\n');
+      await writeText(workdir, 'work.txt', 'work\n');
+    });
+    await attempt(runner, phaseOf(18));
+    expect(await git(root, 'show', '--name-only', '--format=', 'HEAD')).toBe('work.txt');
+    expect(existsSync(join(root, phaseOf(18).checkpoint))).toBe(false);
   });
 
   it('turns an inner error into a failed result', async () => {
