@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCheckpoint } from '@kazuba/toon';
@@ -62,5 +62,41 @@ describe('runPlan after the hypervisor itself is SIGKILLed', () => {
       expect((await readCheckpoint(join(root, 'checkpoints', file))).value).toMatchObject({ kind: 'kazuba.hypervisor.phase' });
     }
     expect((await readCheckpoint(join(root, '.hypervisor/runs/crashed/run.toon'))).value).toMatchObject({ outcome: 'running' });
+  }, 30_000);
+
+  it('under worktree isolation, resumes with no stale worktree, keeps every merged commit and runs the rest', async () => {
+    if (!existsSync(built)) throw new Error('build @kazuba/core first (nx test does): this test runs the built package');
+    const { root, planDir } = await writeShellPlan([
+      { id: 1, run: 'echo one > one.txt' },
+      { id: 2, run: 'echo two > two.txt; if [ ! -f "$HYPERVISOR_ROOT/once" ]; then touch "$HYPERVISOR_ROOT/once"; echo $$ > "$HYPERVISOR_ROOT/pid"; sleep 30; fi', dependsOn: [1] },
+      { id: 3, run: 'echo three > three.txt', dependsOn: [1] },
+      { id: 4, run: 'cat one.txt two.txt three.txt > all.txt', dependsOn: [2, 3] },
+    ]);
+    roots.push(root);
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+    git('init', '--quiet', '--initial-branch=main');
+    await writeFile(join(root, '.gitignore'), 'plan/\ncheckpoints/\nonce\npid\n');
+    git('add', '.gitignore');
+    git('-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', 'commit', '--quiet', '-m', 'initial');
+    const hypervisor = spawn(process.execPath, [child, planDir, root], { stdio: 'ignore' });
+    await waitFor(join(root, 'pid'));
+    await waitFor(join(root, 'checkpoints', 'phase_03.toon'));
+    const exited = new Promise((resolve) => hypervisor.once('exit', resolve));
+    hypervisor.kill('SIGKILL');
+    await exited;
+    const merged = git('log', '--format=%H', 'main').split('\n');
+    expect(git('worktree', 'list')).toContain(join('.hypervisor', 'worktrees', 'crashed', 'phase-2'));
+
+    const recoveries: unknown[] = [];
+    const summary = await runPlan(planDir, { root, runId: 'resumed', onRecovery: (recovered) => recoveries.push(...recovered) });
+    expect(recoveries).toEqual([{ runId: 'crashed', completedPhases: [], removedWorktrees: [join(root, '.hypervisor', 'worktrees', 'crashed', 'phase-2')], keptBranches: ['kazuba/crashed/phase-2-1'] }]);
+    expect(summary.phases.map((phase) => [phase.phaseId, phase.status])).toEqual([[1, 'skipped'], [2, 'success'], [3, 'skipped'], [4, 'success']]);
+    expect(await readFile(join(root, 'all.txt'), 'utf8')).toBe('one\ntwo\nthree\n');
+    const history = git('log', '--format=%H', 'main').split('\n');
+    expect(history.slice(-merged.length)).toEqual(merged);
+    expect(git('worktree', 'list', '--porcelain')).not.toContain('.hypervisor');
+    expect(git('status', '--porcelain', '--untracked-files=no')).toBe('');
+    // The dead attempt's work is kept on its branch, committed.
+    expect(git('show', 'kazuba/crashed/phase-2-1:two.txt')).toBe('two');
   }, 30_000);
 });

@@ -9,6 +9,8 @@ import { parseHypervisorConfig } from '../schedule/config.js';
 import type { HypervisorConfig } from '../schedule/config.js';
 import { prepareIsolation } from './isolation/prepare-isolation.js';
 import type { IsolationDecision } from './isolation/prepare-isolation.js';
+import { recoverCrashedRuns } from './isolation/recover-crashed-runs.js';
+import type { RecoveredRun } from './isolation/recover-crashed-runs.js';
 import { createWorktreeRunner } from './isolation/worktree-runner.js';
 import type { HypervisorConfigInput } from '../schedule/config.js';
 import { collectRunSummary, createRun } from '../schedule/create-run.js';
@@ -87,6 +89,11 @@ export interface RunPlanOptions {
   readonly allowDirty?: boolean;
   /** Told which isolation the run uses, before any phase starts. */
   readonly onIsolation?: (decision: IsolationDecision) => void;
+  /**
+   * Told, under worktree isolation, what was done for each earlier run whose hypervisor died while it ran: the
+   * phases it merged without a checkpoint (now complete), its worktrees removed and branches kept.
+   */
+  readonly onRecovery?: (recovered: readonly RecoveredRun[]) => void;
 }
 
 /** The isolation a run uses: decided from the option and the root, a dry run always none. */
@@ -153,17 +160,20 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
     }).pipe(ignoreElements());
     // A run that finds the processes of a crashed earlier run still alive ends them before starting its own.
     const plan$ = defer(async () => {
-      if (config.mode !== 'dry_run') await reapOrphans(root);
+      const { crashedRuns } = config.mode === 'dry_run' ? { crashedRuns: [] } : await reapOrphans(root);
       const loaded = typeof plan === 'string' ? await loadPlan(planDir) : plan;
       requireRunnableAgents(loaded, runner.agents);
       const isolation = await decideIsolation(root, options, config.mode === 'dry_run');
       options.onIsolation?.(isolation);
+      if (isolation.isolation === 'worktree' && crashedRuns.length > 0) {
+        options.onRecovery?.(await recoverCrashedRuns(root, { runIds: crashedRuns, plan: loaded, store }));
+      }
       return { loaded, isolation };
     });
     const run$ = plan$.pipe(
       mergeMap(({ loaded, isolation }) =>
         createRun(loaded, isolation.isolation === 'worktree' ? isolatedConfig(options, config) : config, {
-          runner: isolation.isolation === 'worktree' ? createWorktreeRunner({ root, runner, runId }) : runner,
+          runner: isolation.isolation === 'worktree' ? createWorktreeRunner({ root, runner, runId, hypervisorVersion: options.hypervisorVersion ?? '0.0.0' }) : runner,
           store,
           runId,
           scheduler: asapScheduler,

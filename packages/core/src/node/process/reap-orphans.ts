@@ -1,7 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { readCheckpoint } from '@kazuba/toon';
-import { runsFolder } from '../store/run-folder.js';
+import { readRunStates } from '../store/run-states.js';
 
 /** What {@link reapOrphans} did. */
 export interface ReapedOrphans {
@@ -9,29 +7,6 @@ export interface ReapedOrphans {
   readonly crashedRuns: readonly string[];
   /** Process groups of those runs that were still alive and got SIGKILL. */
   readonly killedGroups: readonly number[];
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function crashedRunIds(runsDir: string): Promise<string[]> {
-  const entries = await readdir(runsDir).catch(() => [] as string[]);
-  const crashed: string[] = [];
-  for (const entry of entries) {
-    const record = await readCheckpoint(join(runsDir, entry, 'run.toon')).then(
-      ({ value }) => value as { run_id?: unknown; outcome?: unknown; pid?: unknown },
-      () => undefined,
-    );
-    if (record?.outcome !== 'running' || typeof record.run_id !== 'string' || typeof record.pid !== 'number') continue;
-    if (!isAlive(record.pid)) crashed.push(record.run_id);
-  }
-  return crashed;
 }
 
 // The process group of every process whose environment names one of the runs (phases inherit HYPERVISOR_RUN_ID).
@@ -57,7 +32,8 @@ async function groupsOfRuns(runIds: ReadonlySet<string>): Promise<Set<number>> {
  * process id can never make an unrelated process a target; elsewhere this finds nothing.
  */
 export async function reapOrphans(root: string): Promise<ReapedOrphans> {
-  const crashedRuns = await crashedRunIds(runsFolder(root));
+  const states = await readRunStates(root);
+  const crashedRuns = [...states].filter(([, state]) => state === 'crashed').map(([runId]) => runId);
   if (crashedRuns.length === 0) return { crashedRuns, killedGroups: [] };
   const killedGroups: number[] = [];
   for (const group of await groupsOfRuns(new Set(crashedRuns))) {
