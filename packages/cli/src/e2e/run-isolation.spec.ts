@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { runBuiltCli } from './__fixtures__/run/spawn-cli.js';
-import { removePlans, writePlan } from './__fixtures__/run/write-plan.js';
+import { runBuiltCli, spawnCli } from './__fixtures__/run/spawn-cli.js';
+import { eventually, removePlans, writePlan } from './__fixtures__/run/write-plan.js';
 import type { FixturePhase, FixtureProject } from './__fixtures__/run/write-plan.js';
 
 afterAll(removePlans);
@@ -64,5 +65,33 @@ describe('hypervisor run with worktree isolation', () => {
     const inRoot = await repoWith([{ id: 1, run: 'echo y > y.txt' }]);
     expect((await run(inRoot, ['--isolation', 'none'])).status).toBe(0);
     expect(git(inRoot.root, 'status', '--porcelain')).toContain('y.txt');
+  });
+
+  it('says where the worktree of a failed phase is kept', async () => {
+    const project = await repoWith([{ id: 1, run: 'echo half > half.txt; exit 1' }]);
+    const result = await run(project, []);
+    expect(result.status).toBe(1);
+    const kept = result.stderr.match(/kept in (\.hypervisor\/worktrees\/[^:]+): `hypervisor status` lists them, `hypervisor clean` removes them\n/)?.[1];
+    expect(await readFile(join(project.root, String(kept), 'phase-1', 'half.txt'), 'utf8')).toBe('half\n');
+  });
+
+  it('after the hypervisor was SIGKILLed, the next run removes its worktree, keeps its work on a branch, and says so', async () => {
+    const project = await repoWith([
+      { id: 1, run: 'echo one > one.txt' },
+      { id: 2, run: 'echo two > two.txt; if [ ! -f "$HYPERVISOR_ROOT/once" ]; then touch "$HYPERVISOR_ROOT/once"; sleep 30; fi', dependsOn: [1] },
+    ]);
+    await writeFile(join(project.root, '.git', 'info', 'exclude'), 'once\n');
+    const first = spawnCli(['run', 'plan'], { cwd: project.root });
+    await eventually(() => existsSync(join(project.root, 'once')));
+    first.child.kill('SIGKILL');
+    await first.finished;
+    const second = await run(project, []);
+    expect(second.status).toBe(0);
+    const killed = /removed 1 worktree of run (\S+), which stopped without finishing\n/.exec(second.stderr)?.[1];
+    expect(killed).toMatch(/^run-/);
+    expect(second.stderr).toContain(`its unfinished work is kept on branch kazuba/${String(killed)}/phase-2-1 (\`hypervisor clean\` removes them)\n`);
+    expect(git(project.root, 'show', `kazuba/${String(killed)}/phase-2-1:two.txt`)).toBe('two');
+    expect(git(project.root, 'worktree', 'list', '--porcelain')).not.toContain('.hypervisor');
+    expect(await readFile(join(project.root, 'two.txt'), 'utf8')).toBe('two\n');
   });
 });

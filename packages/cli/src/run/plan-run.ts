@@ -1,6 +1,6 @@
 import type { Approver, Estimator, HypervisorConfigInput, Plan } from '@kazuba/core';
 import { createPlanRun } from '@kazuba/core/node';
-import type { AgentProfileInput, IsolationDecision, RoutingRule } from '@kazuba/core/node';
+import type { AgentProfileInput, IsolationDecision, RecoveredRun, RoutingRule } from '@kazuba/core/node';
 import type { HypervisorEvent } from '@kazuba/hypervisor-v2';
 
 /** What {@link startPlanRun} needs: the (possibly cut down) plan and how to run it. */
@@ -18,6 +18,7 @@ export interface PlanRunSetup {
   readonly isolation: 'auto' | 'worktree' | 'none';
   readonly allowDirty: boolean;
   readonly onIsolation: (decision: IsolationDecision) => void;
+  readonly onRecovery: (recovered: readonly RecoveredRun[]) => void;
   readonly estimator: Estimator;
   readonly signal: AbortSignal;
   readonly hypervisorVersion: string;
@@ -55,6 +56,7 @@ export function startPlanRun(setup: PlanRunSetup, observer: PlanRunObserver): Pl
     isolation: setup.isolation,
     allowDirty: setup.allowDirty,
     onIsolation: setup.onIsolation,
+    onRecovery: setup.onRecovery,
     ...(setup.maxTurns === undefined ? {} : { maxTurns: setup.maxTurns }),
     estimator: setup.estimator,
     signal: setup.signal,

@@ -8,6 +8,8 @@ import type { BridgeError, HypervisorBridge } from '@kazuba/bridge';
 import type { HypervisorEvent } from '@kazuba/hypervisor-v2';
 import type { CliIo } from '../cli-io.js';
 import { CliError } from './cli-error.js';
+import { createIsolationNotes } from './isolation-notes.js';
+import type { IsolationNotes } from './isolation-notes.js';
 import { createLiveProgress } from './live-progress.js';
 import { describePhaseCommand } from './phase-command.js';
 import type { PhaseCommand } from './phase-command.js';
@@ -150,9 +152,10 @@ interface Parts {
   readonly styles: Styles;
   readonly display: ProgressDisplay;
   readonly commandOf: (phase: Phase) => PhaseCommand;
+  readonly isolationNotes: IsolationNotes;
 }
 
-function assemble({ input, setup, controller, tracker, styles, display, commandOf }: Parts): PreparedRun {
+function assemble({ input, setup, controller, tracker, styles, display, commandOf, isolationNotes }: Parts): PreparedRun {
   const { options, io } = input;
   const { plan, estimator } = setup;
   const dryRun = options.mode === 'dry_run';
@@ -167,6 +170,7 @@ function assemble({ input, setup, controller, tracker, styles, display, commandO
       cwd: io.cwd ?? process.cwd(),
       runDir: runFolder(options.root, input.runId),
       rerunCommand: `hypervisor run ${input.planArg}`,
+      keptWorktrees: isolationNotes.keptWorktrees,
     },
     cancel: (reason) => controller.abort(reason),
     observe: (event) => {
@@ -208,6 +212,7 @@ export async function prepareRun(input: PrepareRunInput): Promise<PreparedRun> {
   tell(display, assumedDone);
   const commandOf = (phase: Phase): PhaseCommand => describePhaseCommand(phase, agents, options.root);
   const controller = new AbortController();
+  const isolationNotes = createIsolationNotes(options.root, input.runId, (text) => display.note(text, 'info'));
   const approver = options.mode === 'interactive' ? await createApprover(input, plan, display, (phase) => commandLine(commandOf(phase)), controller.signal) : undefined;
   const setup: PlanRunSetup = {
     plan,
@@ -220,14 +225,13 @@ export async function prepareRun(input: PrepareRunInput): Promise<PreparedRun> {
     deniedEdits: options.deniedEdits,
     isolation: options.isolation,
     allowDirty: options.allowDirty,
-    onIsolation: (decision) => {
-      if (decision.isolation === 'worktree') display.note(`isolation: each phase runs in its own git worktree and is merged into ${decision.branch}`, 'info');
-    },
+    onIsolation: isolationNotes.onIsolation,
+    onRecovery: isolationNotes.onRecovery,
     ...(options.maxTurns === undefined ? {} : { maxTurns: options.maxTurns }),
     estimator,
     signal: controller.signal,
     hypervisorVersion: input.version,
     ...(approver === undefined ? {} : { approver }),
   };
-  return assemble({ input, setup, controller, tracker, styles, display, commandOf });
+  return assemble({ input, setup, controller, tracker, styles, display, commandOf, isolationNotes });
 }

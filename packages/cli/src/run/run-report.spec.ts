@@ -110,6 +110,16 @@ describe('formatRunReport', () => {
     });
   });
 
+  it('says where the worktrees of unfinished phases are kept, after a failure and after an interrupt', () => {
+    const kept = { ...context(), keptWorktrees: () => '/repo/.hypervisor/worktrees/run-1' };
+    const line = 'the worktrees of the phases that did not finish are kept in .hypervisor/worktrees/run-1: `hypervisor status` lists them, `hypervisor clean` removes them';
+    const failed: RunSummary = { outcome: 'failed', durationMs: 1000, countsByStatus: countsOf({ failed: 1 }), phases: [{ phaseId: 1, status: 'failed', attempts: 1, durationMs: 1000, reason: 'exit 1' }] };
+    const cancelled: RunSummary = { outcome: 'cancelled', durationMs: 1000, countsByStatus: countsOf({ cancelled: 1 }), phases: [] };
+    expect(formatRunReport(failed, kept).lines.at(-1)).toBe(line);
+    expect(formatRunReport(cancelled, kept).lines.at(-1)).toBe(line);
+    expect(formatRunReport(failed, { ...context(), keptWorktrees: () => undefined }).lines).not.toContain(line);
+  });
+
   it('counts only the statuses some phase has', () => {
     expect(formatCounts({ outcome: 'succeeded', durationMs: 0, countsByStatus: countsOf(), phases: [] })).toBe('');
   });

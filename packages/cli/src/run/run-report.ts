@@ -35,6 +35,15 @@ export interface ReportContext {
   readonly runDir: string;
   /** How to run the same plan again, e.g. `hypervisor run plans/demo`. */
   readonly rerunCommand: string;
+  /** The folder holding the worktrees the run kept (phases that failed or were stopped), when it kept any. */
+  readonly keptWorktrees?: () => string | undefined;
+}
+
+/** Under worktree isolation: where the unfinished phases' worktrees are, and what to do about them. */
+function keptWorktreesLine(context: ReportContext): string[] {
+  const folder = context.keptWorktrees?.();
+  if (folder === undefined) return [];
+  return [`the worktrees of the phases that did not finish are kept in ${shown(folder, context.cwd)}: \`hypervisor status\` lists them, \`hypervisor clean\` removes them`];
 }
 
 function shown(path: string, cwd: string): string {
@@ -58,6 +67,7 @@ export function formatRunReport(summary: RunSummary, context: ReportContext): { 
       lines: [
         `${styles.yellow('run interrupted')} after ${took}: ${counts}; the running phases were stopped and their state written`,
         `to resume, run \`${context.rerunCommand}\` again: completed phases are skipped`,
+        ...keptWorktreesLine(context),
       ],
     };
   }
@@ -73,7 +83,7 @@ export function formatRunReport(summary: RunSummary, context: ReportContext): { 
   const more = ordered.length > MAX_DETAILS ? [`  … and ${ordered.length - MAX_DETAILS} more`] : [];
   // A fatal answer stopped the run: what to do comes first, on its own line.
   const fatal = summary.fatal === undefined ? [] : [`${styles.red('stopped:')} phase ${summary.fatal.phaseId}: ${summary.fatal.error.message}`];
-  return { level: 'error', lines: [`${styles.red('✗ run failed')} in ${took}: ${counts}`, ...fatal, ...details, ...more] };
+  return { level: 'error', lines: [`${styles.red('✗ run failed')} in ${took}: ${counts}`, ...fatal, ...details, ...more, ...keptWorktreesLine(context)] };
 }
 
 /** What a dry run needs besides its events: each phase's estimate and command, and the critical path. */

@@ -25,6 +25,7 @@ export { loadProjectConfig } from './config/load-project-config.js';
 export type { LoadProjectConfigOptions, LoadedProjectConfig } from './config/load-project-config.js';
 export { prepareIsolation } from './isolation/prepare-isolation.js';
 export type { IsolationDecision, PrepareIsolationOptions } from './isolation/prepare-isolation.js';
+export { runWorktreesFolder } from './isolation/attempt-worktree.js';
 export { findLeftovers, removeLeftovers } from './isolation/leftovers.js';
 export type { LeftoverBranch, LeftoverWorktree, Leftovers, RemoveLeftoversOptions, RemovedLeftovers } from './isolation/leftovers.js';
 export { recoverCrashedRuns } from './isolation/recover-crashed-runs.js';
