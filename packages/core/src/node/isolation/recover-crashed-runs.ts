@@ -1,7 +1,7 @@
 import { firstValueFrom, from } from 'rxjs';
 import type { Plan } from '../../plan/plan.js';
 import type { CheckpointStore } from '../../schedule/ports.js';
-import { runGit } from '../git/git.js';
+import { isMergedAlready } from './attempt-worktree.js';
 import { removeLeftovers } from './leftovers.js';
 import { forgetMergeIntent, readMergeJournal } from './merge-journal.js';
 import type { JournalEntry } from './merge-journal.js';
@@ -26,10 +26,6 @@ export interface RecoverCrashedRunsOptions {
   readonly store: CheckpointStore;
 }
 
-async function isMerged(root: string, commit: string): Promise<boolean> {
-  return (await runGit(root, ['merge-base', '--is-ancestor', commit, 'HEAD'], { allowFailure: true })).exitCode === 0;
-}
-
 /** Records a journaled phase complete when its commit is in the integration branch and its checkpoint is not. */
 async function completeFromJournal(root: string, entry: JournalEntry, options: RecoverCrashedRunsOptions): Promise<boolean> {
   const { record } = entry;
@@ -39,7 +35,7 @@ async function completeFromJournal(root: string, entry: JournalEntry, options: R
   const commit = record.isolation?.commit;
   const view = await firstValueFrom(from(options.store.read(phase)), { defaultValue: undefined }).catch(() => undefined);
   const recorded = view?.status === 'success' || view?.status === 'partial';
-  const complete = !recorded && commit !== undefined && (await isMerged(root, commit));
+  const complete = !recorded && commit !== undefined && (await isMergedAlready(root, commit));
   if (complete) await firstValueFrom(from(options.store.write(phase, record)), { defaultValue: undefined });
   // Merged and recorded, or never merged (its branch is a leftover): either way the entry is dealt with.
   await forgetMergeIntent(entry);

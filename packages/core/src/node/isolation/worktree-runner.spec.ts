@@ -75,6 +75,7 @@ describe('createWorktreeRunner', () => {
     expect(subjects).toEqual(['phase 1: Edit 1', 'phase 2: Edit 2', 'phase 3: Edit 3']);
     expect(await git(root, 'ls-files')).toBe('a.txt\np1.txt\np2.txt\np3.txt');
     expect(await readText(root, 'p2.txt')).toBe('phase 2\n');
+    expect(existsSync(join(root, '.hypervisor', 'worktrees', 'r1'))).toBe(false);
     const merges = runs.map(({ result }) => (result.outcome === 'succeeded' ? result.isolation?.mergeCommit : undefined));
     expect(merges).toContain(await headOf(root));
     await expectRootClean(root);
@@ -182,7 +183,7 @@ describe('createWorktreeRunner', () => {
     expect(await headOf(root)).toBe(tip);
   });
 
-  it('gives a retry the same folder from the new tip, keeping the work of the failed attempt on its branch', async () => {
+  it('gives a retry the same folder, going on from the files of the failed attempt, and merges the work of both', async () => {
     const { root, inner, runner } = await setup(async (workdir, request) => {
       if (request.attempt === 1) {
         await writeText(workdir, 'half.txt', 'half done\n');
@@ -191,16 +192,42 @@ describe('createWorktreeRunner', () => {
       return writeText(workdir, 'whole.txt', existsSync(join(workdir, 'half.txt')) ? 'saw half\n' : 'fresh\n');
     });
     await attempt(runner, phaseOf(16, 'Twice'), 1);
-    const moved = await commitFile(root, 'other.txt', 'merged meanwhile\n', 'another change');
+    await commitFile(root, 'other.txt', 'merged meanwhile\n', 'another change');
     const { result } = await attempt(runner, phaseOf(16, 'Twice'), 2);
     expect(inner.requests.map((request) => request.workdir)).toEqual([place(root, 16, 1).worktree, place(root, 16, 2).worktree]);
     expect(place(root, 16, 1).worktree).toBe(place(root, 16, 2).worktree);
     expect(result).toMatchObject({ outcome: 'succeeded', isolation: { branch: place(root, 16, 2).branch } });
-    expect(await readText(root, 'whole.txt')).toBe('fresh\n');
-    expect(await git(root, 'log', '-1', '--format=%P', 'HEAD')).toBe(moved);
+    expect(await readText(root, 'whole.txt')).toBe('saw half\n');
+    expect(await readText(root, 'half.txt')).toBe('half done\n');
+    expect(await readText(root, 'other.txt')).toBe('merged meanwhile\n');
     const kept = place(root, 16, 1).branch;
     expect(await git(root, 'log', '-1', '--format=%s', kept)).toBe('phase 16: unfinished work of an earlier attempt, kept by the hypervisor');
-    expect(await git(root, 'show', `${kept}:half.txt`)).toBe('half done');
+  });
+
+  it('merges a retry that only carries on the work of the failed attempt', async () => {
+    const { root, runner } = await setup(async (workdir, request) => {
+      if (request.attempt === 2) return undefined;
+      await writeText(workdir, 'done.txt', 'done by attempt 1\n');
+      return { outcome: 'failed', error: { name: 'ValidationError', code: 'validation_failed', message: 'flaky check' } };
+    });
+    await attempt(runner, phaseOf(19), 1);
+    const { result } = await attempt(runner, phaseOf(19), 2);
+    expect(result).toMatchObject({ outcome: 'succeeded', isolation: { commit: await headOf(root) } });
+    expect(await readText(root, 'done.txt')).toBe('done by attempt 1\n');
+  });
+
+  it('starts the retry of a conflicted attempt from the tip, which holds the work it conflicted with', async () => {
+    const { root, runner } = await setup(async (workdir, request) => {
+      if (request.phase.id === 1) return writeText(workdir, 'a.txt', 'one\nfirst\nthree\n');
+      if (request.attempt === 2) return writeText(workdir, 'seen.txt', await readText(workdir, 'a.txt'));
+      await writeText(workdir, 'a.txt', 'one\nsecond\nthree\n');
+      await attempt(runner, phaseOf(1));
+    });
+    const conflicted = await attempt(runner, phaseOf(2), 1);
+    expect(conflicted.result).toMatchObject({ outcome: 'failed', error: { code: 'merge_conflict' } });
+    const retried = await attempt(runner, phaseOf(2), 2);
+    expect(retried.result.outcome).toBe('succeeded');
+    expect(await readText(root, 'seen.txt')).toBe('one\nfirst\nthree\n');
   });
 
   it('journals the record of each merged attempt in the run folder before its merge', async () => {

@@ -7,7 +7,7 @@ import { mergeBranch } from '../git/merge.js';
 import type { MergeOutcome } from '../git/merge.js';
 import { createMergeLock } from '../git/merge-lock.js';
 import type { MergeLock } from '../git/merge-lock.js';
-import { checkpointInside, createAttemptWorktree, removeMergedWorktree, touchedBetween } from './attempt-worktree.js';
+import { checkpointInside, createAttemptWorktree, isMergedAlready, removeMergedWorktree, touchedBetween } from './attempt-worktree.js';
 import type { AttemptWorktree } from './attempt-worktree.js';
 import { writeMergeIntent } from './merge-journal.js';
 
@@ -48,6 +48,8 @@ interface RunnerState extends WorktreeRunnerOptions {
   readonly hypervisorVersion: string;
   /** Every merge so far, in order: a conflict names the phases merged since the attempt started. */
   readonly merges: MergeMade[];
+  /** Phases whose last attempt ended in a merge conflict: their next attempt starts from the tip. */
+  readonly conflicted: Set<number>;
 }
 
 /** An attempt under way: its worktree, when it started and how many merges had been made then. */
@@ -114,13 +116,14 @@ async function integrate(state: RunnerState, context: AttemptContext, result: At
   await commitAll(place.worktree, `phase ${id}: ${title}`, { exclude: checkpointInside(checkpoint) });
   const commit = await headOf(place.worktree);
   const where = { branch: place.branch, worktree: place.worktree };
-  if (commit === place.base) {
+  if (await isMergedAlready(root, commit)) {
     const cleanup = await state.lock.runExclusive(() => removeMergedWorktree(root, place));
     return [...cleanup, resultEvent({ ...result, isolation: where })];
   }
   // Not tied to the subscription: once begun, a merge runs to its end (or its abort) so the root is never left mid-merge.
   const merged = await mergeUnderLock(state, context, result, commit);
   if (merged.outcome === 'conflict') {
+    state.conflicted.add(id);
     const phases = await conflictingPhases(state, context, merged.files);
     return [resultEvent(conflictResult(result, place, merged.files, phases))];
   }
@@ -138,18 +141,20 @@ async function integrate(state: RunnerState, context: AttemptContext, result: At
  * `isolation` (the branch tip and the new root tip) and the worktree and branch are removed. Nothing new on the
  * branch means nothing to merge. A conflict fails the attempt with code `merge_conflict` naming the files and the
  * phases merged meanwhile that touched them (the merge aborted, the branch and worktree kept); an inner failure
- * is returned as it was, the worktree kept. The next attempt of the phase commits what an earlier one left on
- * that one's branch before taking the folder. A git failure becomes a failed result with code `git_failed`. The
+ * is returned as it was, the worktree kept. The next attempt of the phase commits what the one before left on
+ * that one's branch before taking the folder, and goes on from that branch (after a conflict: from the tip, which
+ * holds the work it conflicted with). A git failure becomes a failed result with code `git_failed`. The
  * stream keeps the runner contract (events, then exactly one result); unsubscribing stops the inner attempt, and a
  * merge already begun still runs to its end.
  * @example
  * const runner = createWorktreeRunner({ root, runId: 'r1', runner: createProcessRunner({ supervisor, root }) });
  */
 export function createWorktreeRunner(options: WorktreeRunnerOptions): PhaseRunner {
-  const state: RunnerState = { ...options, lock: options.lock ?? createMergeLock(), hypervisorVersion: options.hypervisorVersion ?? '0.0.0', merges: [] };
+  const state: RunnerState = { ...options, lock: options.lock ?? createMergeLock(), hypervisorVersion: options.hypervisorVersion ?? '0.0.0', merges: [], conflicted: new Set() };
   const start = async (request: AttemptRequest): Promise<AttemptContext> => {
     const mergesBefore = state.merges.length;
-    const place = await createAttemptWorktree(state.root, request);
+    const from = state.conflicted.delete(request.phase.id) ? 'tip' : 'previous';
+    const place = await createAttemptWorktree(state.root, request, from);
     return { request, place, startedAtMs: Date.now(), mergesBefore };
   };
   return {
