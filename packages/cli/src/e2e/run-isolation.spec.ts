@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { runBuiltCli, spawnCli } from './__fixtures__/run/spawn-cli.js';
@@ -8,6 +10,9 @@ import { eventually, removePlans, writePlan } from './__fixtures__/run/write-pla
 import type { FixturePhase, FixtureProject } from './__fixtures__/run/write-plan.js';
 
 afterAll(removePlans);
+
+// The fake Claude Code keeps the sessions it issued per folder under FAKE_CLAUDE_STATE, as the real CLI does.
+const FAKE_CLAUDE = fileURLToPath(new URL('../../../core/src/node/agents/__fixtures__/fake-claude.mjs', import.meta.url));
 
 const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 
@@ -93,5 +98,24 @@ describe('hypervisor run with worktree isolation', () => {
     expect(git(project.root, 'show', `kazuba/${String(killed)}/phase-2-1:two.txt`)).toBe('two');
     expect(git(project.root, 'worktree', 'list', '--porcelain')).not.toContain('.hypervisor');
     expect(await readFile(join(project.root, 'two.txt'), 'utf8')).toBe('two\n');
+  });
+
+  it("resumes the agent's session on a retry in the phase's own folder, where the agent keeps its sessions", async () => {
+    const bin = await mkdtemp(join(tmpdir(), 'kazuba-fake-claude-'));
+    await chmod(FAKE_CLAUDE, 0o755);
+    await symlink(FAKE_CLAUDE, join(bin, 'claude'));
+    const project = await repoWith([{ id: 1, body: 'mode:edit:notes.txt', extra: ['validation_script: check.sh'] }]);
+    // Fails the first attempt's validation, passes the second's.
+    await writeFile(join(project.planDir, 'check.sh'), 'test "$HYPERVISOR_ATTEMPT" -gt 1\n');
+    const state = await mkdtemp(join(tmpdir(), 'kazuba-claude-state-'));
+    const env = { PATH: `${bin}:${process.env['PATH'] ?? ''}`, FAKE_CLAUDE_RECORD: join(state, 'argv-{phase}.json'), FAKE_CLAUDE_STATE: state };
+    const result = await runBuiltCli(['run', 'plan', '--retries', '1'], { cwd: project.root, env });
+    expect(result.stderr).not.toContain('No conversation found');
+    expect(result.status).toBe(0);
+    const second = JSON.parse(await readFile(join(state, 'argv-1.json'), 'utf8')) as { resume: string | null; cwd: string };
+    expect(second.resume).toBe('session-1-1');
+    expect(second.cwd).toMatch(/\/\.hypervisor\/worktrees\/[^/]+\/phase-1$/);
+    expect(git(project.root, 'show', 'HEAD:notes.txt')).toBe('written by fake claude (acceptEdits)');
+    await Promise.all([bin, state].map((dir) => rm(dir, { recursive: true, force: true })));
   });
 });

@@ -13,9 +13,10 @@
 //   mode:too_long          answer `Prompt is too long` (the context is full)
 //   mode:rate_limit, not_logged_in, is_error, max_turns, garbage, crash, verbose: the answers of those names
 // Sessions: a fresh run issues `session-42`, or with FAKE_CLAUDE_STATE (a folder) `session-<phase>-<attempt>`, kept
-// in <FAKE_CLAUDE_STATE>/sessions.txt. `--resume <id>` continues a session it issued (without FAKE_CLAUDE_STATE: any
-// id starting with `session-`) and answers any other id as the real CLI does: `No conversation found with session
-// ID: <id>`, exit 1. FAKE_CLAUDE_DELAY_MS sets the delay between streamed messages (5).
+// in <FAKE_CLAUDE_STATE>/sessions.txt with the folder it ran in. `--resume <id>` continues a session it issued in
+// the same folder (without FAKE_CLAUDE_STATE: any id starting with `session-`) and answers any other id, or one
+// issued in another folder, as the real CLI does (it keeps sessions per folder): `No conversation found with
+// session ID: <id>`, exit 1. FAKE_CLAUDE_DELAY_MS sets the delay between streamed messages (5).
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -72,8 +73,8 @@ if (process.env.FAKE_CLAUDE_RECORD !== undefined) {
 
 const state = process.env.FAKE_CLAUDE_STATE;
 const sessions = state === undefined ? undefined : join(state, 'sessions.txt');
-const issued = () => (sessions !== undefined && existsSync(sessions) ? readFileSync(sessions, 'utf8').split('\n').filter((id) => id !== '') : []);
-const knows = (id) => (sessions === undefined ? id.startsWith('session-') : issued().includes(id));
+const issued = () => (sessions !== undefined && existsSync(sessions) ? readFileSync(sessions, 'utf8').split('\n').filter((line) => line !== '') : []);
+const knows = (id) => (sessions === undefined ? id.startsWith('session-') : issued().includes(`${id}\t${process.cwd()}`));
 
 if (resume !== undefined && !knows(resume)) {
   const said = `No conversation found with session ID: ${resume}`;
@@ -85,7 +86,7 @@ if (resume !== undefined && !knows(resume)) {
 }
 
 const sessionId = resume ?? (sessions === undefined ? 'session-42' : `session-${process.env.HYPERVISOR_PHASE_ID ?? 'none'}-${process.env.HYPERVISOR_ATTEMPT ?? process.pid}`);
-if (resume === undefined && sessions !== undefined) appendFileSync(sessions, `${sessionId}\n`);
+if (resume === undefined && sessions !== undefined) appendFileSync(sessions, `${sessionId}\t${process.cwd()}\n`);
 
 const allowed = (tool) => flags['--allowedTools'].some((entry) => entry.split(',').some((name) => name === tool || name.startsWith(`${tool}(`)));
 const disallowed = (tool) => flags['--disallowedTools'].some((entry) => entry.split(',').includes(tool));
