@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import type { CliIo } from './cli-io.js';
 import { registerCheckpointCommands } from './commands/checkpoint.js';
+import { registerCleanCommand } from './commands/clean.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerEventsCommands } from './commands/events.js';
 import { registerInitCommand } from './commands/init.js';
@@ -28,6 +29,7 @@ export function createProgram(io: CliIo): Command {
   registerRunCommand(program, io);
   registerPlanCommand(program, io);
   registerStatusCommand(program, io);
+  registerCleanCommand(program, io);
   registerCheckpointCommands(program, io);
   registerEventsCommands(program, io);
   registerConfigCommand(program, io);

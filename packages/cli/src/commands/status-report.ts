@@ -2,8 +2,11 @@ import { join } from 'node:path';
 // Static imports are fine here: the command loads this module only when it runs.
 import { decideResume, formatDuration } from '@kazuba/core';
 import type { Phase, Plan, ResumeReason } from '@kazuba/core';
+import { findLeftovers } from '@kazuba/core/node';
 import { isToonError, normalizeCheckpoint, readCheckpoint } from '@kazuba/toon';
 import type { CheckpointFormat, CheckpointOrigin, CheckpointStatus, CheckpointView } from '@kazuba/toon';
+import { readLeftovers } from './leftovers-report.js';
+import type { LeftoversJson } from './leftovers-report.js';
 import { formatTable, oneLine } from './text-table.js';
 
 /** A phase's state as `hypervisor status` shows it: a checkpoint's status, no checkpoint, or one that cannot be read. */
@@ -42,15 +45,24 @@ export interface StatusReportJson {
   /** How many phases a resumed run would skip. */
   readonly resumeSkips: number;
   readonly phases: PhaseStatusJson[];
+  /**
+   * The worktrees and `kazuba/*` branches runs left under worktree isolation, a live run's included (its
+   * `runState`); empty when the root is not the top of a git repository.
+   */
+  readonly leftovers: LeftoversJson;
 }
 
-/** How checkpoints are read and judged: `@kazuba/toon`'s reader and `@kazuba/core`'s resume rule. */
+/**
+ * How checkpoints are read and judged, and leftovers found: `@kazuba/toon`'s reader, `@kazuba/core`'s resume
+ * rule and `@kazuba/core/node`'s `findLeftovers`.
+ */
 export interface StatusReaders {
   readonly toon: { readonly isToonError: typeof isToonError; readonly normalizeCheckpoint: typeof normalizeCheckpoint; readonly readCheckpoint: typeof readCheckpoint };
   readonly decideResume: typeof decideResume;
+  readonly findLeftovers: typeof findLeftovers;
 }
 
-const READERS: StatusReaders = { toon: { isToonError, normalizeCheckpoint, readCheckpoint }, decideResume };
+const READERS: StatusReaders = { toon: { isToonError, normalizeCheckpoint, readCheckpoint }, decideResume, findLeftovers };
 
 interface ReadView {
   readonly format: CheckpointFormat;
@@ -105,15 +117,18 @@ async function phaseStatus(readers: StatusReaders, root: string, phase: Phase): 
 
 /**
  * Reads every phase's checkpoint under `root` (the hypervisor's or the original's, in any encoding) and says
- * what state it records and what resume would do with it. A checkpoint that cannot be decoded is reported as
- * `unreadable`; any other failure is a bug and rejects.
- * @param readers the checkpoint reader and resume rule @default those of `@kazuba/toon` and `@kazuba/core`
+ * what state it records and what resume would do with it, then finds the worktrees and branches runs left
+ * there. A checkpoint that cannot be decoded is reported as `unreadable`; any other failure is a bug and rejects.
+ * @param readers the checkpoint reader, resume rule and leftovers finder
+ *   @default those of `@kazuba/toon`, `@kazuba/core` and `@kazuba/core/node`
+ * @throws CliError `run_failed` when git fails (but a root that is no git repository has no leftovers).
  */
 export async function readStatusReport(plan: Plan, planDir: string, root: string, readers: StatusReaders = READERS): Promise<StatusReportJson> {
-  const phases = await Promise.all(plan.phases.map((phase) => phaseStatus(readers, root, phase)));
+  const [phases, found] = await Promise.all([Promise.all(plan.phases.map((phase) => phaseStatus(readers, root, phase))), readLeftovers(root, readers.findLeftovers)]);
   const counts = Object.fromEntries(STATES.map((state) => [state, 0])) as Record<PhaseState, number>;
   for (const phase of phases) counts[phase.status] += 1;
-  return { plan: plan.name, planDir, root, counts, resumeSkips: phases.filter((phase) => phase.resume.skip).length, phases };
+  const leftovers = { worktrees: found.worktrees, branches: found.branches };
+  return { plan: plan.name, planDir, root, counts, resumeSkips: phases.filter((phase) => phase.resume.skip).length, phases, leftovers };
 }
 
 // ISO times without their fraction of a second: enough to tell runs apart, short enough for a table.
@@ -143,9 +158,29 @@ function phaseRow(phase: PhaseStatusJson): string[] {
   ];
 }
 
+const ofRun = (owner: { readonly runId: string; readonly runState: string }): string => `${owner.runId}${owner.runState === 'live' ? ' (run live)' : ''}`;
+
+/** The worktrees runs left, then their branches that no worktree has checked out, and how to remove them. */
+function leftoverLines({ worktrees, branches }: LeftoversJson): string[] {
+  const checkedOut = new Set(worktrees.map((worktree) => worktree.branch));
+  const alone = branches.filter((branch) => !checkedOut.has(branch.name));
+  if (worktrees.length === 0 && alone.length === 0) return [];
+  const lines: string[] = [];
+  if (worktrees.length > 0) {
+    const rows = worktrees.map((worktree) => [worktree.path, String(worktree.phaseId ?? '-'), worktree.branch ?? '-', ofRun(worktree)]);
+    lines.push('', 'Worktrees left by runs:', ...formatTable([['path', 'phase', 'branch', 'run'], ...rows], '  '));
+  }
+  if (alone.length > 0) {
+    const rows = alone.map((branch) => [branch.name, String(branch.phaseId ?? '-'), String(branch.attempt ?? '-'), branch.merged ? 'merged' : 'unmerged work', ofRun(branch)]);
+    lines.push('', 'Branches left by runs, without a worktree:', ...formatTable([['branch', 'phase', 'attempt', 'work', 'run'], ...rows], '  '));
+  }
+  return [...lines, '', 'hypervisor clean removes those of runs that are not running.'];
+}
+
 /**
  * The status report for people: a summary line, one row per phase (status, last run, duration, attempts,
- * who wrote the checkpoint, what resume would do, title), then why each unreadable checkpoint is unreadable.
+ * who wrote the checkpoint, what resume would do, title), then why each unreadable checkpoint is unreadable,
+ * then the worktrees and branches runs left.
  */
 export function renderStatusText(report: StatusReportJson): string {
   const counted = STATES.filter((state) => report.counts[state] > 0).map((state) => `${report.counts[state]} ${state.replace('_', ' ')}`);
@@ -158,5 +193,6 @@ export function renderStatusText(report: StatusReportJson): string {
   ];
   const reasons = report.phases.flatMap((phase) => (phase.error === null ? [] : [`  phase ${phase.id}: ${oneLine(phase.error.message)}`]));
   if (reasons.length > 0) lines.push('', 'Unreadable checkpoints (resume runs these phases again):', ...reasons);
+  lines.push(...leftoverLines(report.leftovers));
   return `${lines.join('\n')}\n`;
 }

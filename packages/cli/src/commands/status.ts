@@ -21,7 +21,8 @@ async function showStatus(io: CliIo, dir: string, options: StatusCommandOptions)
 
 /**
  * `hypervisor status <plan-dir>`: each phase's state from its checkpoint (the hypervisor's or the original
- * Python tooling's), its last run, duration and attempts, and whether resume would skip it.
+ * Python tooling's), its last run, duration and attempts, whether resume would skip it, and the worktrees and
+ * branches runs left.
  */
 export function registerStatusCommand(program: Command, io: CliIo): void {
   program
@@ -33,7 +34,9 @@ export function registerStatusCommand(program: Command, io: CliIo): void {
     .addHelpText(
       'after',
       '\nA phase without a checkpoint is "not run"; a checkpoint that cannot be decoded is "unreadable", with the\n' +
-        'reason, and resume runs that phase again. Exit 0 whatever the phases\' states; 2 when the plan cannot be loaded.',
+        'reason, and resume runs that phase again. In a git repository, the worktrees and kazuba/* branches runs left\n' +
+        '(phases that failed, conflicted or were stopped) follow; `hypervisor clean` removes them. Exit 0 whatever the\n' +
+        "phases' states; 2 when the plan cannot be loaded; 1 when git fails.",
     )
     .action((dir: string, options: StatusCommandOptions) => showStatus(io, dir, options));
 }

@@ -54,6 +54,8 @@ describe('hypervisor status (built)', () => {
       [3, 'unreadable', null, false],
       [4, 'not_run', null, false],
     ]);
+    // Not a git repository: nothing a run left, and no error.
+    expect(report.leftovers).toEqual({ worktrees: [], branches: [] });
   });
 
   it('exits 2 with one line when the plan folder does not exist', async () => {

@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeCheckpoint } from '@kazuba/toon';
-import { commitFile, createRepo, git, removeTempDirs, writeText } from '../git/__fixtures__/temp-repo.js';
+import { commitFile, createRepo, createTempDir, git, removeTempDirs, writeText } from '../git/__fixtures__/temp-repo.js';
 import { ignoreHypervisorFolder } from '../git/repository.js';
 import { addWorktree } from '../git/worktrees.js';
 import { findLeftovers, removeLeftovers } from './leftovers.js';
@@ -55,6 +56,13 @@ describe('findLeftovers', () => {
     ]);
   });
 
+  it('finds the worktrees of a root given through a symbolic link', async () => {
+    const { root, folder } = await repoWithLeftovers();
+    const link = join(await createTempDir(), 'link');
+    await symlink(root, link);
+    expect((await findLeftovers(link)).worktrees.map((worktree) => worktree.path)).toEqual([folder('crashed', 'phase-2'), folder('live', 'phase-1')]);
+  });
+
   it('finds nothing in a repository no run used', async () => {
     const root = await createRepo();
     expect(await findLeftovers(root)).toEqual({ worktrees: [], branches: [] });
@@ -68,12 +76,16 @@ describe('removeLeftovers', () => {
     expect(removed.worktrees.map((worktree) => worktree.path)).toEqual([folder('crashed', 'phase-2')]);
     expect(removed.branches.map((branch) => branch.name)).toEqual(['kazuba/crashed/phase-2-3', 'kazuba/crashed/phase-4-1', 'kazuba/ended/phase-5-1']);
     expect(removed.keptBranches).toEqual([]);
+    // The worktree's uncommitted work was committed on its branch first: the commit reported brings it back.
+    const saved = removed.branches.find((branch) => branch.name === 'kazuba/crashed/phase-2-3');
+    expect(saved?.merged).toBe(false);
+    expect(await git(root, 'show', `${String(saved?.commit)}:half.txt`)).toBe('half');
     expect(existsSync(join(root, '.hypervisor', 'worktrees', 'crashed'))).toBe(false);
     expect(existsSync(folder('live', 'phase-1'))).toBe(true);
     expect(await git(root, 'branch', '--list', '--format=%(refname:short)')).toBe('feature/mine\nkazuba/live/phase-1-1\nmain');
   });
 
-  it('with keepUnmerged, commits what a worktree held and keeps the branches the integration branch lacks', async () => {
+  it('with keepUnmerged, keeps the branches the integration branch lacks, the worktree\'s work committed on its own', async () => {
     const { root } = await repoWithLeftovers();
     const removed = await removeLeftovers(root, { runIds: ['crashed', 'ended', 'live'], keepUnmerged: true });
     expect(removed.branches.map((branch) => branch.name)).toEqual(['kazuba/crashed/phase-4-1']);

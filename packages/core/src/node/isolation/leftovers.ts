@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, rm, rmdir } from 'node:fs/promises';
+import { readdir, realpath, rmdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { runGit } from '../git/git.js';
 import type { GitOptions } from '../git/git.js';
@@ -54,7 +54,7 @@ export interface RemoveLeftoversOptions extends GitOptions {
    */
   readonly runIds?: readonly string[];
   /**
-   * Keep branches holding work the integration branch does not (committing first what their worktree held).
+   * Keep the branches holding work the integration branch does not.
    * @default false
    */
   readonly keepUnmerged?: boolean;
@@ -103,7 +103,9 @@ async function leftoverBranches(root: string, states: ReadonlyMap<string, RunSta
  * its run's state (from the run records) and, for branches, whether the root's HEAD already holds it.
  * @throws CoreError `git_failed` when `root` is not a git repository.
  */
-export async function findLeftovers(root: string, options: GitOptions = {}): Promise<Leftovers> {
+export async function findLeftovers(givenRoot: string, options: GitOptions = {}): Promise<Leftovers> {
+  // git names worktrees with symbolic links resolved (macOS /tmp is /private/tmp): so must the root.
+  const root = await realpath(givenRoot);
   const states = await readRunStates(root);
   const [worktrees, branches] = await Promise.all([leftoverWorktrees(root, states, options), leftoverBranches(root, states, options)]);
   return { worktrees, branches };
@@ -121,24 +123,23 @@ async function removeEmptyRunFolders(root: string, chosen: (owner: LeftoverOwner
 }
 
 /**
- * Removes the leftovers of runs that are not live (or of `runIds`, never a live one's): every worktree (with
- * `keepUnmerged`, what it held is first committed on its branch) and every branch, but with `keepUnmerged` the
- * branches holding work the root's HEAD does not.
+ * Removes the leftovers of runs that are not live (or of `runIds`, never a live one's): every worktree, what it
+ * held first committed on its branch, then every branch (with `keepUnmerged`, only those the root's HEAD holds).
+ * A deleted branch's `commit` holds all of its work: `git branch <name> <commit>` brings it back.
  * @throws CoreError `git_failed` when git refuses a removal.
  * @example
  * const removed = await removeLeftovers(root); // what `hypervisor clean` does
  */
-export async function removeLeftovers(root: string, options: RemoveLeftoversOptions = {}): Promise<RemovedLeftovers> {
+export async function removeLeftovers(givenRoot: string, options: RemoveLeftoversOptions = {}): Promise<RemovedLeftovers> {
   const { runIds, keepUnmerged = false, ...gitOptions } = options;
+  const root = await realpath(givenRoot);
   const wanted = runIds === undefined ? undefined : new Set(runIds.map(pathSegment));
   const chosen = (owner: LeftoverOwner): boolean => owner.runState !== 'live' && (wanted === undefined || wanted.has(owner.runId));
   const found = await findLeftovers(root, gitOptions);
   const worktrees = found.worktrees.filter(chosen);
   for (const worktree of worktrees) {
-    if (keepUnmerged) await setAsideWorktree(root, worktree.path, `phase ${worktree.phaseId ?? '?'}: unfinished work of a run that stopped, kept by the hypervisor`);
-    else await rm(worktree.path, { recursive: true, force: true });
+    await setAsideWorktree(root, worktree.path, `phase ${worktree.phaseId ?? '?'}: unfinished work of a run that stopped, kept by the hypervisor`);
   }
-  if (worktrees.length > 0) await runGit(root, ['worktree', 'prune'], gitOptions);
   await removeEmptyRunFolders(root, chosen);
   // Set aside, a worktree's branch may have gained a commit: look again.
   const branches = (await findLeftovers(root, gitOptions)).branches.filter(chosen);
