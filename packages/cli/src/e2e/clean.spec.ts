@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,25 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeCheckpoint } from '@kazuba/toon';
 import type { CleanReportJson } from '../commands/clean-report.js';
 import type { StatusReportJson } from '../commands/status-report.js';
+import { git, repoWith } from './__fixtures__/run/git-project.js';
 import { runBuiltCli } from './__fixtures__/run/spawn-cli.js';
-import { removePlans, writePlan } from './__fixtures__/run/write-plan.js';
-import type { FixturePhase, FixtureProject } from './__fixtures__/run/write-plan.js';
+import { removePlans } from './__fixtures__/run/write-plan.js';
+import type { FixtureProject } from './__fixtures__/run/write-plan.js';
 
 afterAll(removePlans);
 
-const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-
-/** A plan in a git repository whose `main` holds one commit with `shared.txt`; the plan folder stays untracked. */
-async function repoWith(phases: readonly FixturePhase[]): Promise<FixtureProject> {
-  const project = await writePlan(phases);
-  git(project.root, 'init', '--quiet', '--initial-branch=main');
-  git(project.root, 'config', 'user.name', 'Test');
-  git(project.root, 'config', 'user.email', 'test@example.invalid');
-  await writeFile(join(project.root, 'shared.txt'), 'base\n');
-  git(project.root, 'add', 'shared.txt');
-  git(project.root, 'commit', '--quiet', '-m', 'initial');
-  return project;
-}
 
 const hypervisor = (project: FixtureProject, args: readonly string[]) => runBuiltCli(args, { cwd: project.root });
 const kazubaBranches = (root: string): string => git(root, 'branch', '--list', '--format=%(refname:short)', 'kazuba/*');

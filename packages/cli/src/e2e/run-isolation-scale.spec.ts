@@ -1,31 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { readFile, readdir } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
+import { git, repoWith } from './__fixtures__/run/git-project.js';
 import { runBuiltCli, spawnCli } from './__fixtures__/run/spawn-cli.js';
-import { eventually, isRunning, removePlans, writePlan } from './__fixtures__/run/write-plan.js';
-import type { FixturePhase, FixtureProject } from './__fixtures__/run/write-plan.js';
+import { eventually, isRunning, removePlans } from './__fixtures__/run/write-plan.js';
+import type { FixturePhase } from './__fixtures__/run/write-plan.js';
 
 jest.setTimeout(60_000);
 afterAll(removePlans);
 
-const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-
-/** A plan in a git repository whose `main` holds one commit with `files` (path to text); the plan folder stays untracked. */
-async function repoWith(phases: readonly FixturePhase[], files: Readonly<Record<string, string>> = { 'shared.txt': 'base\n' }): Promise<FixtureProject> {
-  const project = await writePlan(phases);
-  git(project.root, 'init', '--quiet', '--initial-branch=main');
-  git(project.root, 'config', 'user.name', 'Test');
-  git(project.root, 'config', 'user.email', 'test@example.invalid');
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(project.root, path)), { recursive: true });
-    await writeFile(join(project.root, path), text);
-  }
-  git(project.root, 'add', '--', ...Object.keys(files));
-  git(project.root, 'commit', '--quiet', '-m', 'initial');
-  return project;
-}
 
 /** The worktrees of `root` as `git worktree list --porcelain` tells them: folder and branch (without `refs/heads/`). */
 function worktreesOf(root: string): { readonly path: string; readonly branch: string | undefined }[] {

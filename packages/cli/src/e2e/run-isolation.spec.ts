@@ -1,32 +1,19 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { git, repoWith } from './__fixtures__/run/git-project.js';
 import { runBuiltCli, spawnCli } from './__fixtures__/run/spawn-cli.js';
-import { eventually, removePlans, writePlan } from './__fixtures__/run/write-plan.js';
-import type { FixturePhase, FixtureProject } from './__fixtures__/run/write-plan.js';
+import { eventually, removePlans } from './__fixtures__/run/write-plan.js';
+import type { FixtureProject } from './__fixtures__/run/write-plan.js';
 
 afterAll(removePlans);
 
 // The fake Claude Code keeps the sessions it issued per folder under FAKE_CLAUDE_STATE, as the real CLI does.
 const FAKE_CLAUDE = fileURLToPath(new URL('../../../core/src/node/agents/__fixtures__/fake-claude.mjs', import.meta.url));
 
-const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-
-/** A plan in a git repository whose `main` holds one commit with `shared.txt`; the plan folder stays untracked. */
-async function repoWith(phases: readonly FixturePhase[]): Promise<FixtureProject> {
-  const project = await writePlan(phases);
-  git(project.root, 'init', '--quiet', '--initial-branch=main');
-  git(project.root, 'config', 'user.name', 'Test');
-  git(project.root, 'config', 'user.email', 'test@example.invalid');
-  await writeFile(join(project.root, 'shared.txt'), 'base\n');
-  git(project.root, 'add', 'shared.txt');
-  git(project.root, 'commit', '--quiet', '-m', 'initial');
-  return project;
-}
 
 const run = (project: FixtureProject, args: readonly string[]) => runBuiltCli(['run', 'plan', '--retries', '0', ...args], { cwd: project.root });
 
