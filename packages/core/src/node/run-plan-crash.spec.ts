@@ -30,6 +30,16 @@ async function waitFor(path: string): Promise<void> {
   if (!existsSync(path)) throw new Error(`${path} never appeared`);
 }
 
+/** Runs the plan in a child hypervisor (run id `crashed`) and SIGKILLs it once phase 2 hangs and phase 3 is recorded. */
+async function runUntilPhase2Hangs(planDir: string, root: string): Promise<void> {
+  const hypervisor = spawn(process.execPath, [child, planDir, root], { stdio: 'ignore' });
+  await waitFor(join(root, 'pid'));
+  await waitFor(join(root, 'checkpoints', 'phase_03.toon'));
+  const exited = new Promise((resolve) => hypervisor.once('exit', resolve));
+  hypervisor.kill('SIGKILL');
+  await exited;
+}
+
 describe('runPlan after the hypervisor itself is SIGKILLed', () => {
   it('does not run finished phases again, runs the interrupted one, and finds every checkpoint whole', async () => {
     if (!existsSync(built)) throw new Error('build @kazuba/core first (nx test does): this test runs the built package');
@@ -41,12 +51,7 @@ describe('runPlan after the hypervisor itself is SIGKILLed', () => {
       { id: 4, run: record(4), dependsOn: [2, 3] },
     ]);
     roots.push(root);
-    const hypervisor = spawn(process.execPath, [child, planDir, root], { stdio: 'ignore' });
-    await waitFor(join(root, 'pid'));
-    await waitFor(join(root, 'checkpoints', 'phase_03.toon'));
-    const exited = new Promise((resolve) => hypervisor.once('exit', resolve));
-    hypervisor.kill('SIGKILL');
-    await exited;
+    await runUntilPhase2Hangs(planDir, root);
     // Its phase process group outlives the SIGKILLed hypervisor; the next run finds and ends it.
     const orphan = Number(await readFile(join(root, 'pid'), 'utf8'));
     expect(alive(orphan)).toBe(true);
@@ -78,12 +83,7 @@ describe('runPlan after the hypervisor itself is SIGKILLed', () => {
     await writeFile(join(root, '.gitignore'), 'plan/\ncheckpoints/\nonce\npid\n');
     git('add', '.gitignore');
     git('-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', 'commit', '--quiet', '-m', 'initial');
-    const hypervisor = spawn(process.execPath, [child, planDir, root], { stdio: 'ignore' });
-    await waitFor(join(root, 'pid'));
-    await waitFor(join(root, 'checkpoints', 'phase_03.toon'));
-    const exited = new Promise((resolve) => hypervisor.once('exit', resolve));
-    hypervisor.kill('SIGKILL');
-    await exited;
+    await runUntilPhase2Hangs(planDir, root);
     const merged = git('log', '--format=%H', 'main').split('\n');
     expect(git('worktree', 'list')).toContain(join('.hypervisor', 'worktrees', 'crashed', 'phase-2'));
 
