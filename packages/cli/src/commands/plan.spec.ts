@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FIXTURES, removeScratchDirs, runCaptured, scratchDir } from '../e2e/__fixtures__/other/cli-harness.js';
 import type { PlanReportJson } from './plan.js';
@@ -164,9 +164,41 @@ describe('hypervisor plan', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('exits 2 with one line naming the file when the plan is invalid', async () => {
-    const result = await runCaptured(['plan', join(FIXTURES, 'plans', 'cycle')]);
-    expect(result).toEqual({ code: 2, stdout: '', stderr: 'hypervisor: 01-first.md: dependency cycle 1 -> 2 -> 1 (each phase depends on the next)\n' });
+  it('exits 2 with one line naming the file in the plan folder as typed when the plan is invalid', async () => {
+    const cycle = join(FIXTURES, 'plans', 'cycle');
+    const result = await runCaptured(['plan', cycle]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `hypervisor: ${cycle}/01-first.md: dependency cycle 1 -> 2 -> 1 (each phase depends on the next)\n` });
+    const relative = await runCaptured(['plan', 'plans/cycle/'], FIXTURES);
+    expect(relative.stderr).toBe('hypervisor: plans/cycle/01-first.md: dependency cycle 1 -> 2 -> 1 (each phase depends on the next)\n');
+  });
+
+  it('exits 2 naming a phase file over 1 MiB and the limit, without reading it', async () => {
+    const root = await routedProject();
+    // Sparse: 2 MiB on paper, nothing on disk.
+    await writeFile(join(root, 'plan', '99-phase-x.md'), '');
+    await truncate(join(root, 'plan', '99-phase-x.md'), 2 * 1024 * 1024);
+    const result = await runCaptured(['plan', 'plan'], root);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "hypervisor: plan/99-phase-x.md: the file is 2097152 bytes, over the 1 MiB (1048576 bytes) limit of a plan's markdown file: not read\n",
+    });
+  });
+
+  it('reads front matter indented as a block, and warns about it', async () => {
+    const root = await routedProject();
+    await writeFile(join(root, 'plan', '07-phase-indented.md'), '      ---\n      phase: 7\n      title: Indented\n      validation_script: check.sh\n      ---\nDo it.\n');
+    const result = await runCaptured(['plan', 'plan', '--format', 'json'], root);
+    const report = JSON.parse(result.stdout) as PlanReportJson;
+    expect(report.order).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(report.warnings).toEqual([
+      {
+        code: 'misplaced_front_matter',
+        phaseId: 7,
+        file: '07-phase-indented.md',
+        message: '07-phase-indented.md: front matter is indented by 6 characters (read as if it started the file, but other tools will not see it): unindent it',
+      },
+    ]);
   });
 
   it('exits 2 with one line naming the folder when there is no plan', async () => {

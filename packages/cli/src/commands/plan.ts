@@ -5,7 +5,7 @@ import type { PhaseAgentSources } from '@kazuba/core/node';
 import type { CliIo } from '../cli-io.js';
 import type { PhaseCommand } from '../run/phase-command.js';
 import type { RawRunOptions } from '../run/run-options.js';
-import { resolveFromCwd } from './command-input.js';
+import { loadPlanArg } from './command-input.js';
 import { addAgentOptions, addScheduleOptions } from './run.js';
 import { formatTable } from './text-table.js';
 
@@ -87,7 +87,7 @@ async function showPlan(io: CliIo, dir: string, raw: PlanCommandOptions): Promis
   const loaded = await readConfigFile(flags, cwd);
   const options = parseRunOptions(dir, flags, cwd, loaded?.config);
   const agents = chooseAgents(options);
-  const plan = await core.loadPlan(resolveFromCwd(io, dir));
+  const plan = await loadPlanArg(io, dir);
   const agentNotes = checkAgents(plan, agents);
   const commandOf = (phase: Phase): PhaseCommand => describePhaseCommand(phase, agents, options.root);
   const warnings = core.lintPlan(plan);

@@ -154,7 +154,7 @@ describe('hypervisor status', () => {
 
   it('exits 2 with one line when the plan cannot be loaded', async () => {
     const result = await runCaptured(['status', join(FIXTURES, 'plans', 'cycle'), '--root', root]);
-    expect(result).toEqual({ code: 2, stdout: '', stderr: 'hypervisor: 01-first.md: dependency cycle 1 -> 2 -> 1 (each phase depends on the next)\n' });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `hypervisor: ${join(FIXTURES, 'plans', 'cycle')}/01-first.md: dependency cycle 1 -> 2 -> 1 (each phase depends on the next)\n` });
   });
 
   it('reports a failure that is not a checkpoint error as the bug it is, not as an unreadable checkpoint', async () => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
-import { resolveFromCwd } from './command-input.js';
+import { loadPlanArg, resolveFromCwd } from './command-input.js';
 
 /** The options of `hypervisor status`, as commander parses them. */
 interface StatusCommandOptions {
@@ -11,11 +11,10 @@ interface StatusCommandOptions {
 async function showStatus(io: CliIo, dir: string, options: StatusCommandOptions): Promise<void> {
   // Loaded here, not at the top, so that `--help` and `--version` load nothing heavy; one after the other,
   // since Jest's ESM loader trips over concurrent imports of modules that share dependencies.
-  const { loadPlan } = await import('@kazuba/core');
   const { readStatusReport, renderStatusText } = await import('./status-report.js');
   const planDir = resolveFromCwd(io, dir);
   const root = resolveFromCwd(io, options.root ?? '.');
-  const report = await readStatusReport(await loadPlan(planDir), planDir, root);
+  const report = await readStatusReport(await loadPlanArg(io, dir), planDir, root);
   io.stdout.write(options.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderStatusText(report));
 }
 

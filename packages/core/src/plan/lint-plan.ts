@@ -7,6 +7,7 @@ export const PLAN_WARNING_CODES = [
   'cross_ref_contradicts_depends_on',
   'cross_ref_unknown_file',
   'group_member_dependency',
+  'misplaced_front_matter',
   'missing_validation_script',
   'unknown_field',
 ] as const;
@@ -77,6 +78,15 @@ function groupWarnings(phase: Phase, plan: Plan): Draft[] {
   return drafts;
 }
 
+function placeWarnings(phase: Phase): Draft[] {
+  const at = phase.frontMatterAt;
+  if (at === undefined) return [];
+  const indented = `indented by ${at.indent} character${at.indent === 1 ? '' : 's'}`;
+  const where = at.line === 1 ? `is ${indented}` : `starts on line ${at.line}${at.indent === 0 ? '' : `, ${indented}`}`;
+  const fix = [at.line === 1 ? '' : 'remove the lines before it', at.indent === 0 ? '' : 'unindent it'].filter(Boolean).join(' and ');
+  return [{ code: 'misplaced_front_matter', message: `front matter ${where} (read as if it started the file, but other tools will not see it): ${fix}` }];
+}
+
 function fieldWarnings(phase: Phase): Draft[] {
   const drafts: Draft[] = Object.keys(phase.extra).map((field) => ({
     code: 'unknown_field',
@@ -107,7 +117,8 @@ function checkpointWarnings(plan: Plan): PlanWarning[] {
 /**
  * Looks for what a valid plan probably did not mean: `cross_refs` that contradict `depends_on` (or name a file
  * that is not a phase), phases of one `parallel_group` that depend on each other (directly or through other
- * phases; the later one is named), front matter fields the hypervisor does not know, phases without a
+ * phases; the later one is named), front matter that does not start the file (indented, as the original's v1
+ * generator wrote it, or after blank lines), front matter fields the hypervisor does not know, phases without a
  * `validation_script`, and phases sharing a checkpoint path (the later one is named, with the first). Pure: reads
  * only the plan, never the file system.
  *
@@ -121,7 +132,7 @@ export function lintPlan(plan: Plan): readonly PlanWarning[] {
   const byFile = new Map<string, Phase>();
   for (const phase of plan.phases) if (phase.file !== undefined) byFile.set(posix.normalize(phase.file), phase);
   const warnings = plan.phases.flatMap((phase) =>
-    [...crossRefWarnings(phase, byFile), ...groupWarnings(phase, plan), ...fieldWarnings(phase)].map((draft) => warn(phase, draft)),
+    [...crossRefWarnings(phase, byFile), ...groupWarnings(phase, plan), ...placeWarnings(phase), ...fieldWarnings(phase)].map((draft) => warn(phase, draft)),
   );
   warnings.push(...checkpointWarnings(plan));
   // Array.prototype.sort is stable: warnings of one phase and code keep the order they were found in.

@@ -1,4 +1,4 @@
-import { symlink } from 'node:fs/promises';
+import { symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createTempPlans, phaseFile } from './__fixtures__/plan-folders.js';
@@ -43,6 +43,7 @@ const fileErrors: FileErrorCase[] = [
   { name: 'an alias to no anchor', text: phaseFile(['phase: 1', 'title: *nowhere']), code: 'malformed_yaml', line: 2, message: /malformed YAML: Unresolved alias/ },
   { name: 'an alias inside its own anchor', text: phaseFile(['phase: 1', 'title: &x [*x]']), code: 'malformed_yaml', line: 2, message: /refers to a node that contains it/ },
   { name: 'front matter that is never closed', text: '---\nphase: 1\ntitle: x\n\nDo the work.\n', code: 'unclosed_front_matter', line: 1, message: /never closed/ },
+  { name: 'a phase: line without front matter', text: '# Setup\nphase: 1\n', code: 'missing_front_matter', line: 2, message: /`phase:` outside front matter/ },
   { name: 'phase fields without a phase id', text: phaseFile(['title: Setup', 'depends_on: [1]']), code: 'missing_phase_id', line: 1, message: /add `phase: <integer>`/ },
   { name: 'a fractional phase id', text: phaseFile(['title: x', 'phase: 1.5']), code: 'invalid_phase_id', line: 3, message: /non-negative integer, got 1\.5$/ },
   { name: 'a phase id that is text', text: phaseFile(['phase: "x"']), code: 'invalid_phase_id', line: 2, message: /non-negative integer, got "x"$/ },
@@ -197,6 +198,36 @@ describe('loadPlan errors', () => {
     const error = await rejectionOf(loadPlan(dir));
 
     expect(error.message).toMatch(/^b\.md: cannot read the phase file: EISDIR/);
+  });
+
+  it('refuses a markdown file over 1 MiB without reading it, naming the file and the limit', async () => {
+    const dir = await plans.write({ 'a.md': phaseFile(['phase: 1']) });
+    // Sparse: 2 MiB on paper, nothing on disk.
+    await writeFile(join(dir, '99-phase-x.md'), '');
+    await truncate(join(dir, '99-phase-x.md'), 2 * 1024 * 1024);
+
+    const error = await rejectionOf(loadPlan(dir));
+
+    expect(error.code).toBe('file_too_large');
+    expect(error.message).toBe("99-phase-x.md: the file is 2097152 bytes, over the 1 MiB (1048576 bytes) limit of a plan's markdown file: not read");
+  });
+
+  it('reads a markdown file of exactly 1 MiB', async () => {
+    const dir = await plans.write({ 'a.md': phaseFile(['phase: 1']), 'notes.md': '' });
+    await truncate(join(dir, 'notes.md'), 1024 * 1024);
+
+    const plan = await loadPlan(dir);
+
+    expect(plan.phases.map((phase) => phase.file)).toEqual(['a.md']);
+  });
+
+  it('refuses a phase file that is a device, which reading would never end or exhaust memory', async () => {
+    const dir = await plans.write({ 'a.md': phaseFile(['phase: 1']) });
+    await symlink('/dev/null', join(dir, 'b.md'));
+
+    const error = await rejectionOf(loadPlan(dir));
+
+    expect(error.message).toBe('b.md: cannot read the phase file: not a regular file');
   });
 
   it('reports every problem of a plan at once, each with its own code and file, in one line', async () => {

@@ -120,7 +120,7 @@ describe('loadPlan', () => {
     it('ignores a file without front matter, even one with a --- line further down', async () => {
       const dir = await plans.write({
         'a.md': phaseFile(['phase: 1']),
-        'b.md': '# Title\n\n---\nphase: 2\n---\n',
+        'b.md': '# Title\n\n---\ntitle: Notes\n---\n',
       });
 
       const plan = await loadPlan(dir);

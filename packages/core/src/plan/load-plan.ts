@@ -1,13 +1,15 @@
-import { readFile, readdir } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { hashPhaseSource } from '../checkpoint/phase-hash.js';
 import { assemblePlan } from './create-plan.js';
 import { splitPhaseFile } from './front-matter.js';
+import { findPhaseLine } from './phase-file-signs.js';
 import { phaseFrontMatterSchema } from './phase-fields.js';
 import { phaseFromFile } from './phase-from-front-matter.js';
 import type { Phase, Plan } from './plan.js';
 import { PlanError } from './plan-error.js';
 import type { PlanProblem } from './plan-error.js';
+import { readPhaseFile } from './read-phase-file.js';
 
 /** Options of {@link loadPlan}. */
 export interface LoadPlanOptions {
@@ -30,24 +32,40 @@ async function listMarkdown(dir: string): Promise<string[]> {
   }
 }
 
-async function readPhaseFile(dir: string, file: string): Promise<string | PlanProblem> {
-  try {
-    return await readFile(join(dir, file), 'utf8');
-  } catch (error) {
-    const detail = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    return { code: 'unreadable_plan', file, message: `cannot read the phase file: ${detail}` };
-  }
+/** What one markdown file of the folder gives: a phase, nothing (a notes or index file), or its problems. */
+interface FileOutcome {
+  readonly phase?: Phase;
+  readonly problems: readonly PlanProblem[];
+  /** The id of a broken phase, when it can be told, so that its dependents are not told it is absent. */
+  readonly brokenId?: number;
+}
+
+function readPhase(text: string, file: string): FileOutcome {
+  const split = splitPhaseFile(text, file);
+  if ('code' in split) return { problems: [split], ...definedId(findPhaseLine(text)?.id) };
+  const phase = phaseFromFile(split, file, hashPhaseSource(text));
+  if (phase === undefined) return { problems: [] };
+  if (!Array.isArray(phase)) return { phase, problems: [] };
+  const id = phaseFrontMatterSchema.shape.phase.safeParse(split.data?.['phase']);
+  return { problems: phase, ...definedId(id.success ? id.data : findPhaseLine(text)?.id) };
+}
+
+function definedId(id: number | undefined): { brokenId?: number } {
+  return id === undefined ? {} : { brokenId: id };
 }
 
 /**
  * Reads a plan folder (DESIGN.md section 3): every `*.md` whose front matter has a `phase` is a phase, its
  * markdown body is the prompt, and its content hash is recorded for resume. Validates fields and the graph and
- * reports every problem at once.
+ * reports every problem at once. Front matter indented as a block, as the original's v1 generator wrote it, is
+ * read as if it were not (the phase's `frontMatterAt` says so, and `lintPlan` warns); a file that looks like a
+ * phase file (named like one, or with a `phase:` line near its top) but cannot be read as one is a problem, never
+ * silently left out.
  *
- * @throws PlanError with a code per problem (`malformed_yaml`, `unclosed_front_matter`, `missing_phase_id`,
- *   `invalid_phase_id`, `invalid_field`, `duplicate_phase_id`, `unknown_dependency`, `self_dependency`,
- *   `dependency_cycle`, `empty_plan`, `unreadable_plan` for a folder or phase file it cannot read), each naming its
- *   file and line where known.
+ * @throws PlanError with a code per problem (`malformed_yaml`, `unclosed_front_matter`, `missing_front_matter`,
+ *   `missing_phase_id`, `invalid_phase_id`, `invalid_field`, `duplicate_phase_id`, `unknown_dependency`,
+ *   `self_dependency`, `dependency_cycle`, `empty_plan`, `file_too_large` for a markdown file over 1 MiB,
+ *   `unreadable_plan` for a folder or phase file it cannot read), each naming its file and line where known.
  * @example
  * const plan = await loadPlan('plans/v2');
  * plan.phases.map((phase) => phase.id); // [11, 12, …, 22]
@@ -60,23 +78,10 @@ export async function loadPlan(dir: string, options: LoadPlanOptions = {}): Prom
   const invalid = new Set<number>();
   files.forEach((file, index) => {
     const text = texts[index] as string | PlanProblem;
-    if (typeof text !== 'string') {
-      problems.push(text);
-      return;
-    }
-    const split = splitPhaseFile(text, file);
-    if ('code' in split) {
-      problems.push(split);
-      return;
-    }
-    const phase = phaseFromFile(split, file, hashPhaseSource(text));
-    if (Array.isArray(phase)) {
-      problems.push(...phase);
-      const id = phaseFrontMatterSchema.shape.phase.safeParse(split.data?.['phase']);
-      if (id.success) invalid.add(id.data);
-    } else if (phase !== undefined) {
-      phases.push(phase);
-    }
+    const outcome = typeof text === 'string' ? readPhase(text, file) : { problems: [text] };
+    if (outcome.phase !== undefined) phases.push(outcome.phase);
+    problems.push(...outcome.problems);
+    if (outcome.brokenId !== undefined) invalid.add(outcome.brokenId);
   });
   return assemblePlan(options.name ?? basename(resolve(dir)), phases, problems, dir, invalid);
 }

@@ -64,6 +64,15 @@ describe('PlanError', () => {
     expect(new PlanError([yaml]).context).toEqual({});
   });
 
+  it('describes itself in a plan folder as the user typed it, each file joined to the folder', () => {
+    expect(new PlanError([yaml]).describeIn('plans/v2')).toBe('plans/v2/a.md:3: malformed YAML: bad');
+    expect(new PlanError([yaml]).describeIn('plans/v2/')).toBe('plans/v2/a.md:3: malformed YAML: bad');
+    expect(new PlanError([yaml, cycle], { plan: '/abs/plans/v2' }).describeIn('./v2//')).toBe(
+      '2 problems in ./v2: ./v2/a.md:3: malformed YAML: bad; ./v2/b.md: dependency cycle 1 -> 2 -> 1 (each phase depends on the next)',
+    );
+    expect(new PlanError([empty]).describeIn('plans/v2')).toBe('plan x has no phase');
+  });
+
   it('refuses to be built without a problem', () => {
     expect(() => new PlanError([])).toThrow(TypeError);
   });

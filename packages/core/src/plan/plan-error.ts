@@ -3,7 +3,9 @@ import { CoreError } from '../core-error.js';
 /** Every way a plan can be wrong; the `code` of a {@link PlanError}. */
 export const PLAN_ERROR_CODES = [
   'unreadable_plan',
+  'file_too_large',
   'empty_plan',
+  'missing_front_matter',
   'unclosed_front_matter',
   'malformed_yaml',
   'missing_phase_id',
@@ -38,6 +40,19 @@ export function formatProblem(problem: PlanProblem): string {
   return `${where}${problem.message}`;
 }
 
+/** `folder` without the separators it may end with, so that `plans/v2/` and `plans/v2` name files alike. */
+function trimFolder(folder: string): string {
+  return folder.replace(/[\\/]+$/, '');
+}
+
+/** One line for every problem: the only one, or a count and the first three. */
+function summarize(problems: readonly PlanProblem[], plan: string | undefined, locate: (problem: PlanProblem) => PlanProblem): string {
+  const shown = problems.slice(0, 3).map((problem) => formatProblem(locate(problem))).join('; ');
+  const more = problems.length > 3 ? `; and ${problems.length - 3} more` : '';
+  const prefix = problems.length === 1 ? '' : `${problems.length} problems${plan === undefined ? '' : ` in ${plan}`}: `;
+  return `${prefix}${shown}${more}`;
+}
+
 /**
  * Why a plan cannot be used. A plan with one problem gets that problem's code; with several, the code is
  * `invalid_plan` and `problems` lists each of them (the message gives the first few).
@@ -52,17 +67,26 @@ export class PlanError extends CoreError {
   constructor(problems: readonly PlanProblem[], options?: ErrorOptions & { readonly plan?: string }) {
     const [first] = problems;
     if (first === undefined) throw new TypeError('a PlanError needs at least one problem');
-    const shown = problems.slice(0, 3).map(formatProblem).join('; ');
-    const more = problems.length > 3 ? `; and ${problems.length - 3} more` : '';
-    const prefix = problems.length === 1 ? '' : `${problems.length} problems${options?.plan === undefined ? '' : ` in ${options.plan}`}: `;
     const code = problems.length === 1 ? first.code : 'invalid_plan';
-    super(code, `${prefix}${shown}${more}`, options?.plan === undefined ? {} : { plan: options.plan }, options);
+    super(code, summarize(problems, options?.plan, (problem) => problem), options?.plan === undefined ? {} : { plan: options.plan }, options);
     this.problems = Object.freeze(problems.map((problem) => Object.freeze({ ...problem })));
   }
 
   /** The file of the first problem, when it has one. */
   get file(): string | undefined {
     return this.problems[0]?.file;
+  }
+
+  /**
+   * The message as a user who named the plan folder `folder` reads it: each file is `folder` joined with the
+   * file's name, as typed (`plans/v2/03-build.md:4: …`), so that every command names a bad file alike.
+   * @example
+   * error.describeIn('plans/v2/'); // 'plans/v2/03-build.md:4: malformed YAML: …'
+   */
+  describeIn(folder: string): string {
+    const trimmed = trimFolder(folder);
+    const locate = (problem: PlanProblem): PlanProblem => (problem.file === undefined ? problem : { ...problem, file: `${trimmed}/${problem.file}` });
+    return summarize(this.problems, trimmed, locate);
   }
 }
 

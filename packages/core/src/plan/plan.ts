@@ -51,6 +51,11 @@ export interface Phase {
   readonly extra: Readonly<Record<string, unknown>>;
   /** The phase file relative to the plan folder; absent for phases defined in code. */
   readonly file?: string;
+  /**
+   * Where the file's front matter opened (1-based line, spaces before the `---`), when not at the start of line
+   * 1: the original's v1 generator indented it. It was read as if it were there; `lintPlan` warns.
+   */
+  readonly frontMatterAt?: { readonly line: number; readonly indent: number };
   /** `sha256:…` of the phase file (or of the definition, for phases defined in code). */
   readonly hash: string;
 }

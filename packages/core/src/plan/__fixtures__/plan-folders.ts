@@ -10,13 +10,21 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const companionPlanDir = join(here, 'companion-plan');
 
 /**
- * The real 12-phase plan, `../shared/fixtures/kazuba/plans-v2` beside the workspace (the folder holding
- * `nx.json`, found by walking up from here); undefined when this checkout does not have it.
+ * A small plan in the shape of the original's `plans-v1` (ids 0-2, an index): front matter indented by six
+ * spaces in all phase files but the last, and in `02-phase-build.md` a `cross_refs` list whose second item lost
+ * its indentation (line 16).
  */
-export function findSharedPlanDir(): string | undefined {
+export const v1PlanDir = join(here, 'v1-plan');
+
+/**
+ * A real plan of the original project, `../shared/fixtures/kazuba/<name>` beside the workspace (the folder
+ * holding `nx.json`, found by walking up from here): `plans-v2` (12 phases) unless told, or `plans-v1`;
+ * undefined when this checkout does not have it.
+ */
+export function findSharedPlanDir(name: 'plans-v1' | 'plans-v2' = 'plans-v2'): string | undefined {
   let dir = here;
   while (!existsSync(join(dir, 'nx.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  const plan = join(dir, '..', 'shared', 'fixtures', 'kazuba', 'plans-v2');
+  const plan = join(dir, '..', 'shared', 'fixtures', 'kazuba', name);
   return existsSync(plan) ? plan : undefined;
 }
 
