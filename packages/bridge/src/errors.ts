@@ -6,7 +6,7 @@
  * - `invalid_event`: a learning event given to a writer is invalid.
  * - `invalid_record`: an RLM learning record given to a sink is invalid.
  * - `invalid_reward`: a reward input is not a finite, non-negative number, or the weighted reward is not finite.
- * - `invalid_options`: an option is out of range (a weight, `keepLast`, an empty plan name).
+ * - `invalid_options`: an option is out of range (a weight, `keepLast`, `keepRuns`, `keepDurations`, an empty plan name).
  * - `not_found`: a file to read does not exist.
  * - `io_error`: a file cannot be read or written.
  * - `rlm_failed`: RLM records could not be produced or written; reported by `flush()`.

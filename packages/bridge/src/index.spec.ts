@@ -10,6 +10,8 @@ describe('@kazuba/bridge entry point', () => {
       'LEARNING_EVENT_METADATA_COLUMNS',
       'LEARNING_EVENT_TYPES',
       'RLM_ACTIONS',
+      'compactLearningEvents',
+      'compactLearningEventsFile',
       'createDurationHistory',
       'createHypervisorBridge',
       'createJsonlRlmSink',

@@ -1,5 +1,9 @@
 export { createHypervisorBridge } from './bridge/hypervisor-bridge.js';
 export type { BridgeRlmOptions, HypervisorBridge, HypervisorBridgeOptions } from './bridge/hypervisor-bridge.js';
+export { compactLearningEvents } from './compact/compact-learning-events.js';
+export { compactLearningEventsFile } from './compact/compact-learning-events-file.js';
+export type { CompactLearningEventsFileOptions, CompactedFile } from './compact/compact-learning-events-file.js';
+export type { CompactionOptions } from './compact/compaction-plan.js';
 export { BRIDGE_ERROR_CODES, BridgeError, isBridgeError } from './errors.js';
 export type { BridgeErrorCode, BridgeErrorContext, EventIssue } from './errors.js';
 export { createDurationHistory, loadDurationHistory } from './history/duration-history.js';

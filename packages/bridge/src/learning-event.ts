@@ -55,6 +55,11 @@ export const learningEventMetadataSchema = z
     plan_name: z.string().min(1).optional(),
     /** Hash of the phase file the event concerns. */
     phase_hash: z.string().min(1).optional(),
+    /**
+     * Marks a `phase_end` that compaction kept from an older run for the duration history: the run's other events
+     * are gone, so the event is left out of the counts of `summarizeLearningEvents`.
+     */
+    compacted: z.literal(true).optional(),
   })
   .catchall(jsonValueSchema);
 

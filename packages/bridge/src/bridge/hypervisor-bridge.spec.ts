@@ -148,6 +148,7 @@ describe('createHypervisorBridge', () => {
   it('counts every outcome of the recorded run', () => {
     expect(recorded(mixedRun).stats()).toEqual({
       events: 17,
+      compacted: 0,
       // 11; 12 twice; 13 three times (the rate-limited attempt ran again); 15
       started: 7,
       succeeded: 2,

@@ -1,3 +1,4 @@
+import { toOneLine } from '@kazuba/hypervisor-v2';
 import type { EventError, HypervisorEvent, HypervisorEventOf } from '@kazuba/hypervisor-v2';
 import type { LearningEvent, LearningEventMetadata } from '../learning-event.js';
 
@@ -61,7 +62,9 @@ function errorMetadata(error: EventError): { [key: string]: string } {
  * Turns lifecycle events into learning events. It remembers each run's plan name and mode from `run:started`,
  * and the start and agent of each attempt of a running phase, and is otherwise stateless, so that events
  * delivered out of order (as an event mesh may) are still translated right. Events a learning system has no
- * use for (queued, output, breaker, mode, failures of handlers, checkpoints and plugins) become nothing.
+ * use for (queued, output, breaker, mode, failures of handlers, checkpoints and plugins) become nothing. A
+ * `reason` goes on one line (`toOneLine`), whichever version or embedder emitted the event; an `error` keeps its
+ * whole message.
  */
 
 /** What the agent reported of an attempt, under the learning events' metadata names. */
@@ -162,7 +165,7 @@ export class EventTranslator {
       next_attempt: event.rateLimited ? event.attempt : event.attempt + 1,
       delay_ms: event.delayMs,
       rate_limited: event.rateLimited,
-      reason: event.reason,
+      reason: toOneLine(event.reason),
       ...agentMetadata(event),
     };
     const learning: LearningEvent = {
@@ -193,7 +196,7 @@ export class EventTranslator {
       ...(agent === undefined ? {} : { agent }),
       ...agentMetadata(event),
       ...this.#context(event.runId, run, event.phaseId),
-      ...(event.reason === undefined ? {} : { reason: event.reason }),
+      ...(event.reason === undefined ? {} : { reason: toOneLine(event.reason) }),
       ...(event.error === undefined ? {} : { error: errorMetadata(event.error) }),
     };
     const [eventType, success] = finishedType(event.status);

@@ -3,6 +3,7 @@ import { streamLearningEvents } from '../io/learning-event-files.js';
 import type { ReadLearningEventsOptions } from '../io/learning-event-files.js';
 import type { LearningEvent } from '../learning-event.js';
 import { median } from '../stats/order-statistics.js';
+import { DEFAULT_KEEP_LAST, isDurationFact } from './duration-facts.js';
 import type { EstimablePhase, PhaseEstimate, PhaseEstimator } from './phase-estimator.js';
 
 /** One successful run of a phase, as the history keeps it. */
@@ -75,7 +76,7 @@ interface ResolvedOptions {
 }
 
 function resolveOptions(options: DurationHistoryOptions<EstimablePhase, string>): ResolvedOptions {
-  const keepLast = options.keepLast ?? 10;
+  const keepLast = options.keepLast ?? DEFAULT_KEEP_LAST;
   if (!Number.isSafeInteger(keepLast) || keepLast < 1) {
     throw new BridgeError('invalid_options', `keepLast must be a positive integer, got ${String(keepLast)}`, { field: 'keepLast' });
   }
@@ -92,10 +93,8 @@ class SampleWindows {
   constructor(private readonly options: ResolvedOptions) {}
 
   add(event: LearningEvent): void {
+    if (!isDurationFact(event) || event.metadata.plan_name !== this.options.plan) return;
     const { metadata } = event;
-    if (event.event_type !== 'phase_end' || event.success !== true || event.phase_id === null || event.duration_ms === null) return;
-    // A dry run plays each phase for its estimate, which would feed the estimate back as a measurement.
-    if (metadata.plan_name !== this.options.plan || metadata['dry_run'] === true) return;
     let window = this.#windows.get(event.phase_id);
     if (window === undefined) {
       window = [];

@@ -2,6 +2,10 @@ import type { BridgeError } from '../errors.js';
 import { formatLearningEventsJsonl, parseLearningEventLine, stripByteOrderMark } from '../jsonl.js';
 import type { LearningEvent } from '../learning-event.js';
 import { appendLines, readTextLines, toFileError, writeTextAtomically } from './text-files.js';
+import type { NumberedLine } from './text-files.js';
+
+/** How errors name a learning-events file. */
+export const LEARNING_EVENTS = 'learning events';
 
 /** Options of {@link readLearningEvents}. */
 export interface ReadLearningEventsOptions {
@@ -31,22 +35,38 @@ export interface ExportedEvents {
   readonly count: number;
 }
 
+/** A learning event and the text of its line. */
+export interface EventLine {
+  readonly event: LearningEvent;
+  /** The line as written, without its line end (and without a byte order mark on the first line). */
+  readonly text: string;
+}
+
 /**
- * Yields the learning events of a JSONL file one at a time, so a long history is never held in memory whole.
+ * Parses lines of a JSONL file into learning events, handing bad lines to `onInvalidLine` (or throwing).
  * @throws BridgeError as {@link readLearningEvents}.
  */
-export async function* streamLearningEvents(path: string, options: ReadLearningEventsOptions = {}): AsyncGenerator<LearningEvent> {
-  for await (const { text, line } of readTextLines(path, 'learning events')) {
+export async function* parseEventLines(lines: AsyncIterable<NumberedLine>, path: string, options: ReadLearningEventsOptions): AsyncGenerator<EventLine> {
+  for await (const { text: raw, line } of lines) {
+    const text = line === 1 ? stripByteOrderMark(raw) : raw;
     let event: LearningEvent | undefined;
     try {
-      event = parseLearningEventLine(line === 1 ? stripByteOrderMark(text) : text, line, path);
+      event = parseLearningEventLine(text, line, path);
     } catch (error) {
       if (options.onInvalidLine === undefined) throw error;
       // parseLearningEventLine throws only invalid_json_line and invalid_event_line errors.
       options.onInvalidLine(error as BridgeError);
     }
-    if (event !== undefined) yield event;
+    if (event !== undefined) yield { event, text };
   }
+}
+
+/**
+ * Yields the learning events of a JSONL file one at a time, so a long history is never held in memory whole.
+ * @throws BridgeError as {@link readLearningEvents}.
+ */
+export async function* streamLearningEvents(path: string, options: ReadLearningEventsOptions = {}): AsyncGenerator<LearningEvent> {
+  for await (const { event } of parseEventLines(readTextLines(path, LEARNING_EVENTS), path, options)) yield event;
 }
 
 /**
@@ -84,7 +104,7 @@ export async function writeLearningEventsJsonl(
     if (!append) await writeTextAtomically(path, text);
     else if (text !== '') await appendLines(path, text);
   } catch (error) {
-    throw toFileError(error, path, append ? 'append to' : 'write', 'learning events');
+    throw toFileError(error, path, append ? 'append to' : 'write', LEARNING_EVENTS);
   }
   return { path, count: list.length };
 }

@@ -9,6 +9,7 @@ describe('summarizeLearningEvents', () => {
   it('counts every kind of event of a run', () => {
     expect(summarizeLearningEvents(runEvents)).toEqual({
       events: 8,
+      compacted: 0,
       started: 1,
       succeeded: 2,
       partial: 0,
@@ -27,6 +28,7 @@ describe('summarizeLearningEvents', () => {
   it('gives null durations and zero counts for no events', () => {
     expect(summarizeLearningEvents([])).toEqual({
       events: 0,
+      compacted: 0,
       started: 0,
       succeeded: 0,
       partial: 0,
@@ -76,6 +78,12 @@ describe('summarizeLearningEvents', () => {
       rateLimited: 1,
       durationMs: { mean: 100, median: 100, p95: 100 },
     });
+  });
+
+  it('counts the events compaction kept from older runs apart, leaving them out of the other figures', () => {
+    const compacted: LearningEvent = { ...ended(90_000), metadata: { cost_usd: 1, model: 'opus', compacted: true } };
+    const stats = summarizeLearningEvents([...runEvents, compacted, compacted]);
+    expect(stats).toEqual({ ...summarizeLearningEvents(runEvents), events: 10, compacted: 2 });
   });
 
   it('returns frozen stats', () => {

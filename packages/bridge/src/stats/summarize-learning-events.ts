@@ -1,3 +1,4 @@
+import { isCompacted } from '../compact/compaction-plan.js';
 import type { LearningEvent } from '../learning-event.js';
 import { median, percentile } from './order-statistics.js';
 
@@ -13,6 +14,12 @@ export interface DurationSummary {
 export interface LearningEventStats {
   /** Every event, of any type. */
   readonly events: number;
+  /**
+   * The part of `events` that compaction kept from older runs for the duration history (`metadata.compacted:
+   * true`). Their runs' other events are gone, so the other figures leave them out and describe the runs whose
+   * events are whole.
+   */
+  readonly compacted: number;
   /** Attempts started (`phase_start`). */
   readonly started: number;
   /** Phases that ended in success (`phase_end` with `success: true`). */
@@ -93,7 +100,8 @@ function count(stats: MutableStats, event: LearningEvent): void {
 /**
  * Counts what happened in a list of learning events (a bridge's history, or a history file read back):
  * attempts started, phases succeeded, partial, failed, retried, skipped and cancelled, the duration mean /
- * median / p95 of phases that ran to an end, the total cost, and per model the attempts, turns and cost. Pure.
+ * median / p95 of phases that ran to an end, the total cost, and per model the attempts, turns and cost; the
+ * events compaction kept from older runs are counted apart, as `compacted`. Pure.
  * @example
  * const stats = summarizeLearningEvents(await readLearningEvents('.hypervisor/learning.jsonl'));
  * console.log(`${stats.failed} failed, p95 ${stats.durationMs.p95} ms, $${stats.totalCostUsd.toFixed(2)}`);
@@ -101,6 +109,7 @@ function count(stats: MutableStats, event: LearningEvent): void {
 export function summarizeLearningEvents(events: Iterable<LearningEvent>): LearningEventStats {
   const stats: MutableStats = {
     events: 0,
+    compacted: 0,
     started: 0,
     succeeded: 0,
     partial: 0,
@@ -115,6 +124,10 @@ export function summarizeLearningEvents(events: Iterable<LearningEvent>): Learni
   const byModel = new Map<string, ModelStats>();
   for (const event of events) {
     stats.events += 1;
+    if (isCompacted(event)) {
+      stats.compacted += 1;
+      continue;
+    }
     count(stats, event);
     countModel(byModel, event);
     stats.totalCostUsd += event.metadata.cost_usd ?? 0;

@@ -5,8 +5,8 @@ import { formatTable } from './text-table.js';
 
 
 /**
- * The figures of a learning-events file for people: one row per count, then phase durations, cost, and a row
- * per model with its attempts, turns and cost.
+ * The figures of a learning-events file for people: one row per count, then phase durations, cost, a row per
+ * model with its attempts, turns and cost, and how many durations of older runs compaction kept.
  * @param invalidLines how many lines were skipped as not being learning events
  */
 export function renderEventStatsText(file: string, stats: LearningEventStats, invalidLines: number): string {
@@ -26,6 +26,7 @@ export function renderEventStatsText(file: string, stats: LearningEventStats, in
       `model ${model}`,
       `${attempts} attempt${attempts === 1 ? '' : 's'}, ${turns} turn${turns === 1 ? '' : 's'}, $${costUsd.toFixed(4)}`,
     ]),
+    ...(stats.compacted === 0 ? [] : [['compacted', `${stats.compacted} phase duration${stats.compacted === 1 ? '' : 's'} of older runs, for the estimates; not in the figures above`]]),
   ];
   const skipped = invalidLines === 0 ? '' : `, ${invalidLines} invalid line${invalidLines === 1 ? '' : 's'} skipped`;
   const lines = [`Learning events in ${file}: ${stats.events} event${stats.events === 1 ? '' : 's'}${skipped}`, ...formatTable(rows, '  ')];

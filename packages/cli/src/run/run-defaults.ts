@@ -15,6 +15,8 @@ export const RUN_DEFAULTS = Object.freeze({
   retryFreshSession: false,
   /** Relative to the project root. */
   eventsFile: '.hypervisor/learning.jsonl',
+  /** How many of the latest runs keep all their learning events: the default of `@kazuba/bridge`'s compaction. */
+  eventsKeepRuns: 50,
 });
 
 /** The modes `--mode` accepts; `dry-run` and `dry_run` are the same mode. */

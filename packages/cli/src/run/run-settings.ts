@@ -48,12 +48,17 @@ export interface RunSettings {
   readonly retryFreshSession: boolean;
   /** Each phase in its own git worktree, in the root, or `auto` (worktree in a git repository). */
   readonly isolation: (typeof ISOLATIONS)[number];
+  /**
+   * How many of the latest runs keep all their learning events (`run.events.keepRuns`); absent, the default of
+   * `@kazuba/bridge`'s compaction (50).
+   */
+  readonly eventsKeepRuns?: number;
 }
 
 /**
  * Merges the flags over the config file's `run:` settings over the built-in defaults, and says where each value
- * came from. Settings without a flag (`stallWindow`, `breaker`, `deniedEdits`, `retryFreshSession`) come from the
- * config or default.
+ * came from. Settings without a flag (`stallWindow`, `breaker`, `deniedEdits`, `retryFreshSession`,
+ * `events.keepRuns`) come from the config or default.
  */
 export function pickSettings(flags: RunFlags, config: ProjectConfig['run']): { readonly values: RunSettings; readonly sources: SettingSources } {
   const sources: Record<string, SettingSource> = {};
@@ -80,6 +85,7 @@ export function pickSettings(flags: RunFlags, config: ProjectConfig['run']): { r
     deniedEdits: pick('deniedEdits', undefined, config.deniedEdits, RUN_DEFAULTS.deniedEdits as RunSettings['deniedEdits']),
     retryFreshSession: pick('retryFreshSession', undefined, config.retryFreshSession, RUN_DEFAULTS.retryFreshSession),
     isolation: pick('isolation', flags.isolation, config.isolation, RUN_DEFAULTS.isolation as RunSettings['isolation']),
+    ...(config.events?.keepRuns === undefined ? {} : { eventsKeepRuns: config.events.keepRuns }),
     ...(maxTurns === undefined ? {} : { maxTurns }),
     ...(maxCostUsd === undefined ? {} : { maxCostUsd }),
     ...(stallWindowMs === undefined ? {} : { stallWindowMs }),

@@ -39,7 +39,7 @@ describe('loadProjectConfig', () => {
     ['malformed YAML', lines('run:', '  workers: [1, 2', 'agents: {}'), 'hypervisor.config.yaml:3: malformed YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
     ['a key given twice', lines('run:', '  workers: 2', '  workers: 3'), 'hypervisor.config.yaml:3: malformed YAML: Map keys must be unique'],
     ['an unknown key close to a setting', lines('# defaults', 'run:', '  worker: 2'), 'hypervisor.config.yaml:3: run.worker: unknown setting (did you mean "workers"?)'],
-    ['an unknown key far from any', lines('run:', '  mode: parallel', '  colour: red'), 'hypervisor.config.yaml:3: run.colour: unknown setting (the settings here are: mode, workers, timeout, retries, keepGoing, groupPolicy, checkpointFormat, stallWindow, breaker, agent, maxTurns, deniedEdits, maxCost, retryFreshSession, isolation)'],
+    ['an unknown key far from any', lines('run:', '  mode: parallel', '  colour: red'), 'hypervisor.config.yaml:3: run.colour: unknown setting (the settings here are: mode, workers, timeout, retries, keepGoing, groupPolicy, checkpointFormat, stallWindow, breaker, agent, maxTurns, deniedEdits, maxCost, retryFreshSession, isolation, events)'],
     ['an unknown section', lines('run: {}', '', 'queue:', '  - x'), 'hypervisor.config.yaml:3: queue: unknown setting (the settings here are: run, agents, routing)'],
     ['a value of the wrong type', lines('run:', '  mode: parallel', '  retries: 2', '  keepGoing: true', '  groupPolicy: strict', '  checkpointFormat: toon', '  workers: 0'), 'hypervisor.config.yaml:7: run.workers: expected a whole number of at least 1, got 0'],
     ['a bad duration', lines('run:', '  timeout: 30 minutes'), 'hypervisor.config.yaml:2: run.timeout: expected a duration: a number of seconds, or a string such as "500ms", "90s", "30m", "1.5h", got "30 minutes"'],
@@ -53,6 +53,8 @@ describe('loadProjectConfig', () => {
     ['a template without {prompt}', lines('agents:', '  aider:', '    command: aider', '    args: [--yes]'), 'hypervisor.config.yaml:4: agents.aider.args: must contain "{prompt}" unless promptVia is "stdin"'],
     ['a default agent with no profile', lines('run:', '  agent: gpt'), 'hypervisor.config.yaml:2: run.agent: no agent profile "gpt" (known: claude, codex, gemini, shell)'],
     ['a budget of nothing', lines('run:', '  maxCost: 0'), 'hypervisor.config.yaml:2: run.maxCost: expected an amount of US dollars greater than 0, got 0'],
+    ['a number of runs to keep below 1', lines('run:', '  workers: 2', '  events:', '    keepRuns: 0'), 'hypervisor.config.yaml:4: run.events.keepRuns: expected a whole number of at least 1, got 0'],
+    ['an unknown events setting', lines('run:', '  events: { keepRun: 5 }'), 'hypervisor.config.yaml:2: run.events.keepRun: unknown setting (did you mean "keepRuns"?)'],
     ['a retryFreshSession that is not a boolean', lines('run:', '  retryFreshSession: sometimes'), 'hypervisor.config.yaml:2: run.retryFreshSession: expected true or false, got "sometimes"'],
     [
       'a routing rule with an unknown agent',

@@ -144,6 +144,14 @@ describe('parseProjectConfig', () => {
     expect(configError({ run: { maxCost: '$5' } }).message).toBe('run.maxCost: expected an amount of US dollars greater than 0, got "$5"');
   });
 
+  it('reads how many runs keep all their learning events', () => {
+    expect(parseProjectConfig({ run: { events: { keepRuns: 20 } } }).run).toEqual({ events: { keepRuns: 20 } });
+    expect(parseProjectConfig({ run: { events: {} } }).run).toEqual({ events: {} });
+    expect(configError({ run: { events: { keepRuns: 2.5 } } }).message).toBe('run.events.keepRuns: expected a whole number of at least 1, got 2.5');
+    expect(configError({ run: { events: { keepRuns: '50' } } }).message).toBe('run.events.keepRuns: expected a whole number of at least 1, got "50"');
+    expect(configError({ run: { events: 50 } }).message).toBe('run.events: expected a mapping, got 50');
+  });
+
   it('reads the routing rules in order: one size or a list, an empty or absent when matching every phase', () => {
     const config = parseProjectConfig({
       agents: { opus: { extends: 'claude', model: 'opus' } },

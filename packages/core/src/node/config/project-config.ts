@@ -59,6 +59,15 @@ const breakerSchema = z
   .strictObject({ threshold: wholeNumber(0).optional(), cooldown: duration.optional() })
   .transform(({ threshold, cooldown }) => definedOnly({ threshold, cooldownMs: cooldown }));
 
+/** What runs keep of their learning events (`.hypervisor/learning.jsonl`). */
+const eventsSchema = z.strictObject({
+  /**
+   * How many of the latest runs keep all their learning events; a run that leaves more compacts the file, older
+   * runs keeping only the phase durations the duration history reads.
+   */
+  keepRuns: wholeNumber(1).optional(),
+});
+
 const runSchema = z
   .strictObject({
     mode: oneOf(['sequential', 'parallel', 'interactive', 'dry-run', 'dry_run']).optional(),
@@ -79,6 +88,7 @@ const runSchema = z
     retryFreshSession: boolean.optional(),
     /** Each phase in its own git worktree (`worktree`), in the root (`none`), or `auto`: worktree in a git repository. */
     isolation: oneOf(['auto', 'worktree', 'none']).optional(),
+    events: eventsSchema.optional(),
   })
   .transform(({ timeout, stallWindow, maxCost, ...settings }) =>
     definedOnly({ ...settings, timeoutMs: timeout, stallWindowMs: stallWindow, maxCostUsd: maxCost }),
