@@ -1,6 +1,7 @@
 // Timeouts: with `--timeout 1`, phases that fork SIGTERM-trapping grandchildren, never read stdin, or close stdout are all gone.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { definePlan } from '@kazuba/core';
 import { runPlan } from '@kazuba/core/node';
 import { deadline, isPidAlive, killGroup, makeTempDir, phaseFile, readPids, runCli, sleep } from '../lib.mjs';
 
@@ -46,11 +47,10 @@ export async function checkTimeouts(report) {
 export async function checkStdinTimeout(report) {
   const temp = makeTempDir('stdin');
   const root = temp.path;
-  const plan = join(root, 'plan');
   let pids = [];
   try {
-    mkdirSync(plan);
-    writeFileSync(join(plan, 'phase-1.md'), phaseFile({ phase: 1, title: 'agent that never reads its prompt' }, 'p'.repeat(4 * 1024 * 1024)));
+    // A phase file may hold at most 1 MiB: the 4 MiB prompt comes in a plan defined in code, as an embedder's would.
+    const plan = definePlan([{ id: 1, name: 'agent that never reads its prompt', prompt: 'p'.repeat(4 * 1024 * 1024), checkpoint: 'checkpoints/phase_1.toon' }]);
     const script = `require("fs").appendFileSync(process.env.HYPERVISOR_ROOT + "/pids", process.pid + "\\n"); setInterval(() => {}, 1000)`;
     const profiles = [{ name: 'deaf', command: process.execPath, args: ['-e', script], promptVia: 'stdin', result: 'exit-code' }];
     const started = performance.now();

@@ -1,7 +1,7 @@
 import type { PlanErrorCode } from './plan/plan-error.js';
 
 /** Every code a `@kazuba/core` error can carry: the plan problems, and the run's own. */
-export type CoreErrorCode = PlanErrorCode | 'invalid_config' | 'missing_port' | 'spawn_failed' | 'log_failed' | 'git_failed';
+export type CoreErrorCode = PlanErrorCode | 'invalid_config' | 'missing_port' | 'spawn_failed' | 'log_failed' | 'storage_full' | 'git_failed';
 
 const BRAND = Symbol.for('kazuba.core.error');
 

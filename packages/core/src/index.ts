@@ -38,6 +38,7 @@ export type {
   AttemptResult,
   CheckpointStore,
   PhaseRunner,
+  PreviousBreaker,
   RunPorts,
   RunnerEvent,
   ValidationReport,

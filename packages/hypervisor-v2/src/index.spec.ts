@@ -12,6 +12,8 @@ describe('@kazuba/hypervisor-v2 entry points', () => {
       'HOOK_TYPES',
       'HYPERVISOR_V2_ERROR_CODES',
       'HypervisorV2Error',
+      'LINE_BREAK_MARK',
+      'ONE_LINE_MAX_CHARS',
       'PHASE_STATUSES',
       'compileTopicPattern',
       'createEventMesh',
@@ -37,6 +39,7 @@ describe('@kazuba/hypervisor-v2 entry points', () => {
       'skillRouterConfigSchema',
       'summarizeStatuses',
       'toEventError',
+      'toOneLine',
     ]);
   });
 

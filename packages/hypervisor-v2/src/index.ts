@@ -14,6 +14,8 @@ export {
   toEventError,
 } from './events/hypervisor-event.js';
 export type { EventError, HypervisorEvent, HypervisorEventOf, HypervisorEventType, PhaseResult, RunSummary } from './events/hypervisor-event.js';
+export { LINE_BREAK_MARK, ONE_LINE_MAX_CHARS, toOneLine } from './events/one-line.js';
+export type { OneLineOptions } from './events/one-line.js';
 export { EVENT_PRIORITIES, priorityOf } from './events/priority.js';
 export type { EventPriority } from './events/priority.js';
 export { createEventMesh } from './events/rx-event-mesh.js';

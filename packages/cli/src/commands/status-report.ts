@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { decideResume, formatDuration } from '@kazuba/core';
 import type { Phase, Plan, ResumeReason } from '@kazuba/core';
 import { findLeftovers } from '@kazuba/core/node';
+import { toOneLine } from '@kazuba/hypervisor-v2';
 import { isToonError, normalizeCheckpoint, readCheckpoint } from '@kazuba/toon';
 import type { CheckpointFormat, CheckpointOrigin, CheckpointStatus, CheckpointView } from '@kazuba/toon';
 import { readLeftovers } from './leftovers-report.js';
@@ -179,8 +180,8 @@ function leftoverLines({ worktrees, branches }: LeftoversJson): string[] {
 
 /**
  * The status report for people: a summary line, one row per phase (status, last run, duration, attempts,
- * who wrote the checkpoint, what resume would do, title), then why each unreadable checkpoint is unreadable,
- * then the worktrees and branches runs left.
+ * who wrote the checkpoint, what resume would do, title), then why each unreadable checkpoint is unreadable
+ * (one line each: `toOneLine`), then the worktrees and branches runs left.
  */
 export function renderStatusText(report: StatusReportJson): string {
   const counted = STATES.filter((state) => report.counts[state] > 0).map((state) => `${report.counts[state]} ${state.replace('_', ' ')}`);
@@ -191,7 +192,7 @@ export function renderStatusText(report: StatusReportJson): string {
     '',
     ...formatTable([['id', 'status', 'last run', 'duration', 'attempts', 'checkpoint', 'resume', 'title'], ...report.phases.map(phaseRow)], '  '),
   ];
-  const reasons = report.phases.flatMap((phase) => (phase.error === null ? [] : [`  phase ${phase.id}: ${oneLine(phase.error.message)}`]));
+  const reasons = report.phases.flatMap((phase) => (phase.error === null ? [] : [`  phase ${phase.id}: ${toOneLine(phase.error.message)}`]));
   if (reasons.length > 0) lines.push('', 'Unreadable checkpoints (resume runs these phases again):', ...reasons);
   lines.push(...leftoverLines(report.leftovers));
   return `${lines.join('\n')}\n`;

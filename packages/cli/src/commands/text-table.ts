@@ -1,3 +1,5 @@
+import { toOneLine } from '@kazuba/hypervisor-v2';
+
 /**
  * Lines of a plain-text table: every column but the last padded to its widest cell, two spaces between
  * columns, so a free-width column such as a title goes last and nothing is cut.
@@ -15,7 +17,10 @@ export function formatTable(rows: readonly (readonly string[])[], indent = ''): 
   });
 }
 
-/** Text on one line: line breaks and other control characters become a space, so a table keeps its shape. */
+/**
+ * Text on one line and whole, so a table keeps its shape: line breaks shown as `⏎`, escape sequences removed,
+ * other control characters a space (the rule of `toOneLine`, without its cut).
+ */
 export function oneLine(text: string): string {
-  return text.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
+  return toOneLine(text, { maxChars: Infinity });
 }

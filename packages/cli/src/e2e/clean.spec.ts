@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { writeCheckpoint } from '@kazuba/toon';
 import type { CleanReportJson } from '../commands/clean-report.js';
 import type { StatusReportJson } from '../commands/status-report.js';
@@ -11,6 +11,8 @@ import { runBuiltCli } from './__fixtures__/run/spawn-cli.js';
 import { removePlans } from './__fixtures__/run/write-plan.js';
 import type { FixtureProject } from './__fixtures__/run/write-plan.js';
 
+// Real git and whole runs of the built CLI: seconds each, more on a loaded machine.
+jest.setTimeout(60_000);
 afterAll(removePlans);
 
 

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runSummarySchema } from '@kazuba/hypervisor-v2';
@@ -17,6 +18,22 @@ describe('hypervisor run (the built command), by exit code', () => {
     expect(result.stderr).toMatch(
       /✗ run failed in \S+: 1 failed, 1 skipped\n {2}phase 1 \(Phase 1\) failed: shell exited with code 5: no disk \(log: \.hypervisor\/runs\/run-\S+\/phase-1\.log\)\n {2}phase 2 \(Phase 2\) skipped: dependency 1 failed\n$/,
     );
+  });
+
+  // Linux's /dev/full answers every write with ENOSPC: phase 1 links phase 2's log to it, a log on a full disk.
+  (existsSync('/dev/full') ? it : it.skip)('exits 1 at once when the disk is full, saying what is full and that a later run resumes', async () => {
+    const fill = 'ln -s /dev/full "$HYPERVISOR_ROOT/.hypervisor/runs/$HYPERVISOR_RUN_ID/phase-2.log"';
+    const { root } = await writePlan([{ id: 1, run: `${ledger(1)}; ${fill}` }, { id: 2, run: ledger(2), dependsOn: [1] }, { id: 3, run: ledger(3), dependsOn: [2] }]);
+    const result = await runBuiltCli(['run', 'plan', '--retries', '3'], { cwd: root });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'stopped: no space left on the device (ENOSPC): cannot write the log of phase 2; the run stopped, free some space and run it again to resume\n',
+    );
+    expect(result.stderr).not.toContain('retrying');
+    expect(result.stderr).toMatch(/run stopped after \S+: 1 success, 2 cancelled; the running phases were stopped and their state written\n/);
+    const resumed = await runBuiltCli(['run', 'plan'], { cwd: root });
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr).toMatch(/✓ run succeeded in \S+: 2 success, 1 skipped\n/);
   });
 
   it('exits 2 for a bad plan, in one line naming the file, without a stack', async () => {

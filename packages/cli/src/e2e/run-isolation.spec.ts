@@ -3,12 +3,14 @@ import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { git, repoWith } from './__fixtures__/run/git-project.js';
 import { runBuiltCli, spawnCli } from './__fixtures__/run/spawn-cli.js';
 import { eventually, removePlans } from './__fixtures__/run/write-plan.js';
 import type { FixtureProject } from './__fixtures__/run/write-plan.js';
 
+// Real git and whole runs of the built CLI: seconds each, more on a loaded machine.
+jest.setTimeout(60_000);
 afterAll(removePlans);
 
 // The fake Claude Code keeps the sessions it issued per folder under FAKE_CLAUDE_STATE, as the real CLI does.

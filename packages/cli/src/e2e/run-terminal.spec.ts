@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { renderScreen } from '../run/__fixtures__/terminal-screen.js';
 import { BUILT_CLI, requireBuild, spawnCommand } from './__fixtures__/run/spawn-cli.js';
 import type { Finished } from './__fixtures__/run/spawn-cli.js';
 import { ledger, removePlans, writePlan } from './__fixtures__/run/write-plan.js';
@@ -13,11 +14,8 @@ afterAll(removePlans);
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 const ESC = '\u001b';
 
-/** What to answer when the prompt for a phase comes. */
-interface Answer {
-  readonly phase: number;
-  readonly keys: string;
-}
+/** What to answer when the prompt for a phase comes, or what to type once some text has been drawn. */
+type Answer = { readonly phase: number; readonly keys: string } | { readonly seen: string; readonly keys: string };
 
 /**
  * Runs the built command on a pseudo-terminal 100 columns wide, answering the interactive prompt of each phase
@@ -32,8 +30,12 @@ async function onTerminal(root: string, args: readonly string[], options: { read
     const next = answers[0];
     if (next === undefined) return;
     const { stdout } = spawned.output();
-    const asked = stdout.indexOf(`Phase ${next.phase}: `);
-    if (asked === -1 || !stdout.includes('navigate', asked)) return;
+    if ('seen' in next) {
+      if (!stdout.includes(next.seen)) return;
+    } else {
+      const asked = stdout.indexOf(`Phase ${next.phase}: `);
+      if (asked === -1 || !stdout.includes('navigate', asked)) return;
+    }
     answers.shift();
     spawned.child.stdin?.write(next.keys);
   });
@@ -80,6 +82,29 @@ const DOWN = `${ESC}[B`;
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('phase 2 (Phase 2) skipped: skipped by the user');
     expect(await readFile(join(root, 'ledger'), 'utf8')).toBe('1,1\n');
+  });
+
+  it('keeps keys typed between prompts from breaking the live view or answering the next prompt', async () => {
+    const { root } = await writePlan([{ id: 1, title: 'Setup', run: `sleep 1; ${ledger(1)}` }, { id: 2, title: 'Build', run: ledger(2), dependsOn: [1] }]);
+    // Enter typed while phase 1 runs, then phase 2 skipped.
+    const answers = [{ phase: 1, keys: ENTER }, { seen: '▸ 1 Setup', keys: ENTER }, { phase: 2, keys: `${DOWN}${ENTER}` }];
+    const result = await onTerminal(root, ['run', 'plan', '--mode', 'interactive'], { answers, env: { NO_COLOR: '1' } });
+    expect(result.status).toBe(1);
+    expect(await readFile(join(root, 'ledger'), 'utf8')).toBe('1,1\n');
+    // The view is erased at the end: no copy of it stays above or between the prompts.
+    const screen = renderScreen(result.stdout);
+    expect(screen.filter((line) => line.startsWith('hypervisor run "plan"'))).toEqual([]);
+    expect(screen.slice(0, 9)).toEqual([
+      '✔ Phase 1: Setup',
+      '  depends on: none',
+      `  command:    sleep 1; ${ledger(1)}`,
+      'What now? run',
+      expect.stringMatching(/^✓ phase 1 \(Setup\) succeeded in /),
+      '✔ Phase 2: Build',
+      '  depends on: 1 (Setup)',
+      `  command:    ${ledger(2)}`,
+      'What now? skip',
+    ]);
   });
 
   it('aborts the run when the user picks abort, and exits 130', async () => {

@@ -1,4 +1,5 @@
 import { formatDuration } from '@kazuba/core';
+import { toOneLine } from '@kazuba/hypervisor-v2';
 import type { HypervisorEvent, HypervisorEventOf } from '@kazuba/hypervisor-v2';
 import { formatUsd } from './live-frame.js';
 import type { RunTracker } from './run-tracker.js';
@@ -22,7 +23,8 @@ function finishedLine(event: HypervisorEventOf<'phase:finished'>, tracker: RunTr
   const name = phaseName(tracker, event.phaseId);
   const took = formatDuration(event.durationMs);
   // A cancelled phase's reason is often just "cancelled": not worth saying twice.
-  const reason = event.reason === undefined || event.reason === event.status ? '' : `: ${event.reason}`;
+  const said = event.reason === undefined ? '' : toOneLine(event.reason);
+  const reason = said === '' || said === event.status ? '' : `: ${said}`;
   const denied = event.permissionDenials === undefined ? '' : ` (the agent was denied ${event.permissionDenials.join(', ')})`;
   switch (event.status) {
     case 'success':
@@ -40,7 +42,9 @@ function finishedLine(event: HypervisorEventOf<'phase:finished'>, tracker: RunTr
 
 /**
  * The line an event is shown as, or undefined for events that are not shown one by one (output chunks, the
- * run's start and end, which the run report covers). The same words on a terminal and in a log.
+ * run's start and end, which the run report covers). The same words on a terminal and in a log. Reasons and
+ * error messages go on one line (`toOneLine`), whoever emitted the event: a line break or an escape sequence in
+ * them would break the line, or the live view drawn below it.
  */
 export function formatEventLine(event: HypervisorEvent, tracker: RunTracker, styles: Styles): EventLine | undefined {
   switch (event.type) {
@@ -53,9 +57,10 @@ export function formatEventLine(event: HypervisorEvent, tracker: RunTracker, sty
     case 'phase:retrying': {
       const name = phaseName(tracker, event.phaseId);
       const wait = formatDuration(event.delayMs);
+      const reason = toOneLine(event.reason);
       const text = event.rateLimited
-        ? `${name} hit a usage limit (${event.reason}); trying again in ${wait}, no retry spent`
-        : `${name} attempt ${event.attempt} failed (${event.reason}); retrying in ${wait}`;
+        ? `${name} hit a usage limit (${reason}); trying again in ${wait}, no retry spent`
+        : `${name} attempt ${event.attempt} failed (${reason}); retrying in ${wait}`;
       return { level: 'info', text: `${styles.yellow('↻')} ${text}` };
     }
     case 'phase:finished':
@@ -69,25 +74,32 @@ export function formatEventLine(event: HypervisorEvent, tracker: RunTracker, sty
       return { level: 'info', text: `${styles.yellow('circuit breaker half-open')}: one probe phase may run` };
     case 'breaker:closed':
       return { level: 'info', text: `${styles.green('circuit breaker closed')}` };
+    case 'breaker:restored':
+      return event.state === 'open'
+        ? {
+            level: 'error',
+            text: `${styles.red('circuit breaker still open')} since run ${event.fromRunId}: phases not started are skipped; it half-opens in ${formatDuration(event.remainingMs)}`,
+          }
+        : { level: 'info', text: `${styles.yellow('circuit breaker half-open')} after run ${event.fromRunId}: one probe phase may run` };
     case 'budget:reached':
       return {
         level: 'error',
         text: `${styles.red('budget reached')}: ${formatUsd(event.spentUsd)} spent of ${formatUsd(event.budgetUsd)}; no new phase or retry starts, running phases finish`,
       };
     case 'mode:fell-back':
-      return { level: 'info', text: `${styles.yellow('fell back')} from ${event.from} to ${event.to} mode: ${event.reason}` };
+      return { level: 'info', text: `${styles.yellow('fell back')} from ${event.from} to ${event.to} mode: ${toOneLine(event.reason)}` };
     case 'checkpoint:failed':
       return {
         level: 'error',
-        text: `${styles.red('✗')} ${phaseName(tracker, event.phaseId)}: its checkpoint could not be written (${event.error.message}); a resumed run runs it again`,
+        text: `${styles.red('✗')} ${phaseName(tracker, event.phaseId)}: its checkpoint could not be written (${toOneLine(event.error.message)}); a resumed run runs it again`,
       };
     case 'plugin:failed':
       return {
         level: 'error',
-        text: `${styles.red('✗')} plugin ${event.plugin} ${event.timedOut ? 'timed out' : 'failed'} at ${event.hook}: ${event.error.message}`,
+        text: `${styles.red('✗')} plugin ${event.plugin} ${event.timedOut ? 'timed out' : 'failed'} at ${event.hook}: ${toOneLine(event.error.message)}`,
       };
     case 'handler:failed':
-      return { level: 'error', text: `${styles.red('✗')} ${event.subscriber} failed on ${event.topic}: ${event.error.message}` };
+      return { level: 'error', text: `${styles.red('✗')} ${event.subscriber} failed on ${event.topic}: ${toOneLine(event.error.message)}` };
     default:
       return undefined;
   }

@@ -74,6 +74,13 @@ function costSegment(tracker: RunTracker, styles: Styles): Segment {
   return [spent === undefined ? '' : `${formatUsd(spent)} spent   `];
 }
 
+/** `ETA ~4m 10s`, or `ETA ~30m 00s (guess)` while nothing measured or learned backs it; nothing once all finished. */
+function etaSegments(tracker: RunTracker, now: number, styles: Styles): Segment[] {
+  const eta = tracker.eta(now);
+  if (eta === undefined) return [];
+  return [[`ETA ~${formatDuration(eta.ms)}`], ...(eta.guess ? [[' (guess)', styles.dim] as Segment] : []), ['   ']];
+}
+
 function countsSegments(tracker: RunTracker, styles: Styles): Segment[] {
   const counts = tracker.counts();
   const parts = COUNT_ORDER.filter((status) => (counts.get(status) ?? 0) > 0);
@@ -99,8 +106,8 @@ function breakerSegment(tracker: RunTracker, styles: Styles): Segment {
 /**
  * The live view of a run at `now`: a header (plan, mode, workers, elapsed time), one row per running phase
  * (elapsed time of its attempt and the attempt number, or the wait before its retry, and what its agent is doing:
- * turn, tool, cost so far), and a footer with the counts by status, the ETA from the estimates, what was spent (of
- * the budget) and the breaker's state. Each line fits in `width`.
+ * turn, tool, cost so far), and a footer with the counts by status, the ETA (marked as a guess while nothing
+ * measured backs it), what was spent (of the budget) and the breaker's state. Each line fits in `width`.
  */
 export function renderLiveFrame(tracker: RunTracker, now: number, width: number, styles: Styles): string[] {
   const elapsed = tracker.startedAt === undefined ? 0 : Math.max(0, now - tracker.startedAt);
@@ -109,10 +116,6 @@ export function renderLiveFrame(tracker: RunTracker, now: number, width: number,
   const active = tracker.active();
   const rows = active.slice(0, MAX_ROWS).map((phase) => phaseRow(phase, now, width, styles));
   if (active.length > MAX_ROWS) rows.push(fitSegments([[`  … and ${active.length - MAX_ROWS} more running`, styles.dim]], width));
-  const eta = tracker.etaMs(now);
-  const footer = fitSegments(
-    [['  '], ...countsSegments(tracker, styles), ['   '], [eta === undefined ? '' : `ETA ~${formatDuration(eta)}   `], costSegment(tracker, styles), breakerSegment(tracker, styles)],
-    width,
-  );
+  const footer = fitSegments([['  '], ...countsSegments(tracker, styles), ['   '], ...etaSegments(tracker, now, styles), costSegment(tracker, styles), breakerSegment(tracker, styles)], width);
   return [header, ...rows, footer];
 }

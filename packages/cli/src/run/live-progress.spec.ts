@@ -4,11 +4,14 @@ import { fitSegments, renderLiveFrame } from './live-frame.js';
 import { RunTracker } from './run-tracker.js';
 import { createStyles } from './styles.js';
 import { T0, eventMaker, fakeStream } from './__fixtures__/events.js';
+import { fakeKeyboard } from './__fixtures__/fake-keyboard.js';
+import { renderScreen } from './__fixtures__/terminal-screen.js';
 
+// Estimated from the duration history, so that the ETA is not a guess.
 const phases = [
-  { id: 1, title: 'Setup the workspace', dependsOn: [], estimateMs: 60_000 },
-  { id: 2, title: 'Build', dependsOn: [1], estimateMs: 120_000 },
-  { id: 3, title: 'Test', dependsOn: [1], estimateMs: 30_000 },
+  { id: 1, title: 'Setup the workspace', dependsOn: [], estimateMs: 60_000, estimateSource: 'history' as const },
+  { id: 2, title: 'Build', dependsOn: [1], estimateMs: 120_000, estimateSource: 'history' as const },
+  { id: 3, title: 'Test', dependsOn: [1], estimateMs: 30_000, estimateSource: 'history' as const },
 ];
 
 const plain = createStyles(false);
@@ -87,6 +90,19 @@ describe('renderLiveFrame', () => {
     expect(renderLiveFrame(tracker, T0, 79, plain).at(-1)).toContain('$0.25 spent');
   });
 
+  it('marks the ETA as a guess until a phase of the run finished, then shows what the run taught it', () => {
+    const guessed = phases.map(({ estimateSource: _history, ...phase }) => phase);
+    const tracker = new RunTracker(guessed, { plan: 'demo', mode: 'parallel', workers: 2 });
+    const event = eventMaker();
+    tracker.apply(event('run:started', 0, { plan: 'demo', phaseIds: [1, 2, 3], mode: 'parallel', maxWorkers: 2 }));
+    expect(renderLiveFrame(tracker, T0, 79, plain).at(-1)).toBe('  3 pending   ETA ~3m 00s (guess)   breaker closed');
+    expect(renderLiveFrame(tracker, T0, 79, createStyles(true)).at(-1)).toContain('ETA ~3m 00s\u001b[2m (guess)\u001b[22m   ');
+    tracker.apply(event('phase:started', 0, { phaseId: 1, attempt: 1 }));
+    tracker.apply(event('phase:finished', 30_000, { phaseId: 1, status: 'success', attempts: 1, durationMs: 30_000 }));
+    // Phase 1 took half its estimate: Build is now counted for 1 minute, Test for 15 s beside it.
+    expect(renderLiveFrame(tracker, T0 + 30_000, 79, plain).at(-1)).toBe('  1 done · 2 pending   ETA ~1m 00s   breaker closed');
+  });
+
   it('lists at most twelve phases and counts the rest', () => {
     const many = Array.from({ length: 14 }, (_, index) => ({ id: index + 1, title: `P${index + 1}`, dependsOn: [], estimateMs: 1000 }));
     const tracker = new RunTracker(many, { plan: 'big', mode: 'sequential', workers: 1 });
@@ -147,7 +163,8 @@ describe('createLiveProgress', () => {
         '  1 running · 2 pending   ETA ~2m 55s   breaker closed',
         `${UP(3)}✓ phase 1 (Setup the workspace) succeeded in 6s`,
         'hypervisor run "demo" · parallel, 2 workers · 5s elapsed',
-        '  1 done · 2 pending   ETA ~2m 00s   breaker closed',
+        // Phase 1 took a tenth of its estimate: the others are counted for a tenth of theirs.
+        '  1 done · 2 pending   ETA ~12s   breaker closed',
         '',
       ].join('\n'),
     );
@@ -169,6 +186,86 @@ describe('createLiveProgress', () => {
     expect(stream.text().slice(before)).toBe(
       `${UP(2)}${SHOW}${HIDE}- phase 2 (Build) skipped: skipped by the user\nheld\nhypervisor run "demo" · parallel, 2 workers · 0s elapsed\n  1 skipped · 2 pending   ETA ~1m 30s   breaker closed\n`,
     );
+  });
+
+  it('erases the view for a prompt, draws nothing while it is up, and draws the view again below the answered prompt', () => {
+    const { stream, tracker, event, clock, tick, display } = setup();
+    const feed = (e: Parameters<RunTracker['apply']>[0]): void => {
+      tracker.apply(e);
+      display.onEvent(e);
+    };
+    feed(event('run:started', 0, { plan: 'demo', phaseIds: [1, 2, 3], mode: 'parallel', maxWorkers: 2 }));
+    feed(event('phase:started', 0, { phaseId: 1, attempt: 1 }));
+    clock.now = T0 + 2000;
+    tick();
+    feed(event('phase:finished', 3000, { phaseId: 1, status: 'success', attempts: 1, durationMs: 3000 }));
+    feed(event('phase:queued', 3000, { phaseId: 2 }));
+    display.pause();
+    // What the prompt writes: its question, then, once answered, the question again with the answer in place.
+    stream.write('? Phase 2: Build\nWhat now?\n❯ run\n  skip');
+    clock.now = T0 + 5000;
+    tick();
+    stream.write('\u001b[2K\u001b[1A\u001b[2K\u001b[1A\u001b[2K\u001b[1A\u001b[2K\u001b[G✔ Phase 2: Build\nWhat now? run\n');
+    display.resume();
+    feed(event('phase:started', 5000, { phaseId: 2, attempt: 1 }));
+    clock.now = T0 + 6000;
+    tick();
+    const answered = ['✓ phase 1 (Setup the workspace) succeeded in 3s', '✔ Phase 2: Build', 'What now? run'];
+    expect(renderScreen(stream.text())).toEqual([
+      ...answered,
+      'hypervisor run "demo" · parallel, 2 workers · 6s elapsed',
+      `  ▸ 2 Build${' '.repeat(46)}1s`,
+      // Phase 1 took a twentieth of its estimate: Build has 5 s of its 6 s left.
+      '  1 done · 1 running · 1 pending   ETA ~5s   breaker closed',
+      '',
+    ]);
+    display.close();
+    expect(renderScreen(stream.text())).toEqual([...answered, '']);
+  });
+
+  it('holds the keyboard from the run\'s start while the view is drawn, and lets the prompt have it while paused', () => {
+    const { keyboard, log, type } = fakeKeyboard();
+    const stream = fakeStream({ columns: 60 });
+    const tracker = new RunTracker(phases, { plan: 'demo', mode: 'interactive', workers: 1 });
+    let interrupts = 0;
+    const display = createLiveProgress({ stream, tracker, styles: plain, now: () => T0, ticker: () => () => undefined, keyboard, interrupt: () => (interrupts += 1) });
+    const started = eventMaker()('run:started', 0, { plan: 'demo', phaseIds: [1, 2, 3], mode: 'interactive', maxWorkers: 1 });
+    display.note('before the run', 'info');
+    expect(log).toEqual([]);
+    display.onEvent(started);
+    expect(log).toEqual(['raw on', 'reading']);
+    const before = stream.text();
+    // Keys typed while the view is drawn are dropped: not echoed, not kept for the next prompt.
+    type('\r');
+    expect(stream.text()).toBe(before);
+    display.pause();
+    expect(log.slice(2)).toEqual(['raw off', 'paused']);
+    type('\u0003');
+    expect(interrupts).toBe(0);
+    display.resume();
+    expect(log.slice(4)).toEqual(['raw on', 'reading']);
+    type('\u0003');
+    expect(interrupts).toBe(1);
+    display.pause();
+    display.close();
+    display.resume();
+    display.onEvent(started);
+    expect(log.slice(6)).toEqual(['raw off', 'paused']);
+  });
+
+  it('interrupts the process with SIGINT on Ctrl-C by default, as the terminal would', () => {
+    const kill = jest.spyOn(process, 'kill').mockImplementation(() => true);
+    try {
+      const { keyboard, type } = fakeKeyboard();
+      const tracker = new RunTracker(phases, { plan: 'demo', mode: 'interactive', workers: 1 });
+      const display = createLiveProgress({ stream: fakeStream({ columns: 60 }), tracker, styles: plain, ticker: () => () => undefined, keyboard });
+      display.onEvent(eventMaker()('run:started', 0, { plan: 'demo', phaseIds: [1], mode: 'interactive', maxWorkers: 1 }));
+      type('\u0003');
+      display.close();
+      expect(kill).toHaveBeenCalledWith(process.pid, 'SIGINT');
+    } finally {
+      kill.mockRestore();
+    }
   });
 
   it('on close, stops its timer, clears the view, prints what was held and shows the cursor', () => {

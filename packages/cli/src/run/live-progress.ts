@@ -1,5 +1,7 @@
 import type { HypervisorEvent } from '@kazuba/hypervisor-v2';
 import { formatEventLine } from './event-lines.js';
+import { holdKeyboard } from './keyboard-hold.js';
+import type { KeyboardInput } from './keyboard-hold.js';
 import { renderLiveFrame } from './live-frame.js';
 import type { ProgressDisplay, ProgressStream } from './progress-display.js';
 import type { RunTracker } from './run-tracker.js';
@@ -23,6 +25,18 @@ export interface LiveProgressOptions {
    * @default 250
    */
   readonly refreshMs?: number;
+  /**
+   * The terminal's keyboard, when prompts read it (interactive mode): from the run's start, while the view is drawn,
+   * keys are read and dropped, so that their echo cannot break the view nor their Enter answer the next prompt
+   * unseen; `pause` gives the keyboard to the prompt and `resume` takes it back.
+   * @default none: the keyboard is left alone
+   */
+  readonly keyboard?: KeyboardInput;
+  /**
+   * What Ctrl-C does while the keyboard is held (raw mode, where the terminal sends no signal for it).
+   * @default sends SIGINT to this process, which stops the run as Ctrl-C does
+   */
+  readonly interrupt?: () => void;
 }
 
 const ESC = '\u001b[';
@@ -39,6 +53,8 @@ function widthOf(stream: ProgressStream): number {
   return Math.max(20, columns - 1);
 }
 
+const raiseInterrupt = (): void => void process.kill(process.pid, 'SIGINT');
+
 const intervalTicker: Ticker = (everyMs, tick) => {
   const timer = setInterval(tick, everyMs);
   timer.unref();
@@ -48,15 +64,29 @@ const intervalTicker: Ticker = (everyMs, tick) => {
 /**
  * Progress on a terminal: a view redrawn in place below the lines already printed (finished phases,
  * retries, the breaker, fallbacks and errors stay in the scrollback above it). Each redraw is one write.
+ * While paused (a prompt is on the screen) the view is erased and not drawn; it is drawn again below the prompt on
+ * resume, with the lines held meanwhile.
  */
 export function createLiveProgress(options: LiveProgressOptions): ProgressDisplay {
-  const { stream, tracker, styles } = options;
+  const { stream, tracker, styles, keyboard } = options;
   const now = options.now ?? Date.now;
   let drawn = 0;
   let paused = false;
   let closed = false;
   let cursorHidden = false;
   const held: string[] = [];
+  let runStarted = false;
+  let releaseKeyboard: (() => void) | undefined;
+
+  // Only while the run goes on and the view is drawn: before it, nothing may come to close the view and let go.
+  const takeKeyboard = (): void => {
+    if (keyboard === undefined || !runStarted || paused || closed || releaseKeyboard !== undefined) return;
+    releaseKeyboard = holdKeyboard(keyboard, options.interrupt ?? raiseInterrupt);
+  };
+  const giveKeyboardBack = (): void => {
+    releaseKeyboard?.();
+    releaseKeyboard = undefined;
+  };
 
   const erase = (): string => (drawn > 0 ? `${ESC}${drawn}A${ESC}J` : '');
   const draw = (above: readonly string[] = []): void => {
@@ -75,6 +105,10 @@ export function createLiveProgress(options: LiveProgressOptions): ProgressDispla
 
   return {
     onEvent(event) {
+      if (event.type === 'run:started') {
+        runStarted = true;
+        takeKeyboard();
+      }
       const line = SHOWN_IN_VIEW.has(event.type) ? undefined : formatEventLine(event, tracker, styles);
       draw(line === undefined ? [] : [line.text]);
     },
@@ -83,6 +117,7 @@ export function createLiveProgress(options: LiveProgressOptions): ProgressDispla
     },
     pause() {
       if (paused || closed) return;
+      giveKeyboardBack();
       stream.write(`${erase()}${SHOW_CURSOR}`);
       drawn = 0;
       cursorHidden = false;
@@ -91,11 +126,13 @@ export function createLiveProgress(options: LiveProgressOptions): ProgressDispla
     resume() {
       if (!paused) return;
       paused = false;
+      takeKeyboard();
       draw(held.splice(0));
     },
     close() {
       if (closed) return;
       stopTicking();
+      giveKeyboardBack();
       const rest = held.splice(0).map((line) => `${line}\n`).join('');
       stream.write(`${erase()}${rest}${cursorHidden ? SHOW_CURSOR : ''}`);
       drawn = 0;

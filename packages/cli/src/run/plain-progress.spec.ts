@@ -26,6 +26,8 @@ function aRun(): HypervisorEvent[] {
     event('breaker:opened', 66_000, { consecutiveFailures: 5, cooldownMs: 60_000 }),
     event('breaker:half-opened', 67_000, {}),
     event('breaker:closed', 68_000, {}),
+    event('breaker:restored', 68_000, { state: 'open', fromRunId: 'run-a', openedAt: 1, remainingMs: 45_000 }),
+    event('breaker:restored', 68_000, { state: 'half-open', fromRunId: 'run-b', openedAt: 1, remainingMs: 0 }),
     event('mode:fell-back', 69_000, { from: 'parallel', to: 'sequential', reason: 'no phase finished for 1800000 ms' }),
     event('checkpoint:failed', 70_000, { phaseId: 2, error: { name: 'ToonError', code: 'io_error', message: 'disk full' } }),
     event('plugin:failed', 70_000, { plugin: 'slack', hook: 'post_phase', timedOut: true, error: { name: 'Error', message: 'no answer' } }),
@@ -69,6 +71,8 @@ describe('createPlainProgress', () => {
         'circuit breaker opened after 5 consecutive failures: phases not started are skipped',
         'circuit breaker half-open: one probe phase may run',
         'circuit breaker closed',
+        'circuit breaker still open since run run-a: phases not started are skipped; it half-opens in 45s',
+        'circuit breaker half-open after run run-b: one probe phase may run',
         'fell back from parallel to sequential mode: no phase finished for 1800000 ms',
         '✗ phase 2 (Build): its checkpoint could not be written (disk full); a resumed run runs it again',
         '✗ plugin slack timed out at post_phase: no answer',
@@ -89,6 +93,7 @@ describe('createPlainProgress', () => {
     expect(play({ quiet: true })).toBe(
       [
         'circuit breaker opened after 5 consecutive failures: phases not started are skipped',
+        'circuit breaker still open since run run-a: phases not started are skipped; it half-opens in 45s',
         '✗ phase 2 (Build): its checkpoint could not be written (disk full); a resumed run runs it again',
         '✗ plugin slack timed out at post_phase: no answer',
         '✗ audit failed on phase.finished: boom',
@@ -128,6 +133,40 @@ describe('createPlainProgress', () => {
       event('plugin:failed', 0, { plugin: 'slack', hook: 'pre_phase', timedOut: false, error: { name: 'Error', message: 'down' } }),
     );
     expect(stream.text()).toBe('✗ plugin slack failed at pre_phase: down\n');
+  });
+
+  it('shows every reason and error message on its one line, whoever emitted the event', () => {
+    const stream = fakeStream();
+    const tracker = new RunTracker(phases, { plan: 'demo', mode: 'parallel', workers: 2 });
+    const event = eventMaker();
+    const display = createPlainProgress({ stream, tracker, styles: createStyles(false), quiet: false });
+    const output = 'shell exited with code 1: registry timed out\nnpm ERR! code ETIMEDOUT\n';
+    const error = { name: 'Error', message: 'write failed:\n\u001b[31mEIO\u001b[0m\n' };
+    for (const shown of [
+      event('phase:retrying', 0, { phaseId: 1, attempt: 1, delayMs: 918, reason: output, rateLimited: false }),
+      event('phase:retrying', 0, { phaseId: 1, attempt: 2, delayMs: 1_000, reason: 'usage limit\nresets at 5pm', rateLimited: true }),
+      event('phase:finished', 0, { phaseId: 1, status: 'failed', attempts: 3, durationMs: 3_000, reason: output }),
+      event('phase:finished', 0, { phaseId: 2, status: 'cancelled', attempts: 1, durationMs: 10, reason: 'cancelled\n' }),
+      event('mode:fell-back', 0, { from: 'parallel', to: 'sequential', reason: 'stalled\nfor 30m' }),
+      event('checkpoint:failed', 0, { phaseId: 2, error }),
+      event('plugin:failed', 0, { plugin: 'slack', hook: 'post_phase', timedOut: false, error }),
+      event('handler:failed', 0, { topic: 'phase.finished', subscriber: 'audit', error }),
+    ]) {
+      display.onEvent(shown);
+    }
+    expect(stream.text()).toBe(
+      [
+        '↻ phase 1 (Setup) attempt 1 failed (shell exited with code 1: registry timed out ⏎ npm ERR! code ETIMEDOUT); retrying in 918ms',
+        '↻ phase 1 (Setup) hit a usage limit (usage limit ⏎ resets at 5pm); trying again in 1s, no retry spent',
+        '✗ phase 1 (Setup) failed in 3s after 3 attempts: shell exited with code 1: registry timed out ⏎ npm ERR! code ETIMEDOUT',
+        '! phase 2 (Build) cancelled',
+        'fell back from parallel to sequential mode: stalled ⏎ for 30m',
+        '✗ phase 2 (Build): its checkpoint could not be written (write failed: ⏎ EIO); a resumed run runs it again',
+        '✗ plugin slack failed at post_phase: write failed: ⏎ EIO',
+        '✗ audit failed on phase.finished: write failed: ⏎ EIO',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('colours the markers only when asked to', () => {

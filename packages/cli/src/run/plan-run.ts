@@ -19,6 +19,8 @@ export interface PlanRunSetup {
   readonly allowDirty: boolean;
   readonly onIsolation: (decision: IsolationDecision) => void;
   readonly onRecovery: (recovered: readonly RecoveredRun[]) => void;
+  /** Told that the run's own writes found the storage full: the run stops as on a cancel. */
+  readonly onStorageFull: (message: string) => void;
   readonly estimator: Estimator;
   readonly signal: AbortSignal;
   readonly hypervisorVersion: string;
@@ -57,6 +59,7 @@ export function startPlanRun(setup: PlanRunSetup, observer: PlanRunObserver): Pl
     allowDirty: setup.allowDirty,
     onIsolation: setup.onIsolation,
     onRecovery: setup.onRecovery,
+    onStorageFull: setup.onStorageFull,
     ...(setup.maxTurns === undefined ? {} : { maxTurns: setup.maxTurns }),
     estimator: setup.estimator,
     signal: setup.signal,

@@ -50,7 +50,10 @@ export interface PreparedRun {
   observe(event: HypervisorEvent): void;
   /** The dry run's report from its events. */
   dryRunReport(events: readonly HypervisorEvent[]): string;
-  /** Appends the recorded learning events to the events file (nothing in a dry run). */
+  /**
+   * Appends the recorded learning events to the events file (nothing in a dry run), then compacts the file when it
+   * holds more than `run.events.keepRuns` runs; a failed compaction is a warning, the events being saved.
+   */
   saveEvents(): Promise<void>;
 }
 
@@ -59,9 +62,8 @@ async function readPlan(planDir: string, planArg: string): Promise<Plan> {
     return await loadPlan(planDir);
   } catch (error) {
     if (!isPlanError(error)) throw error;
-    // A single problem names its file relative to the plan folder: put the folder in front.
-    const message = error.problems.length === 1 && error.file !== undefined ? `${planArg.replace(/\/+$/, '')}/${error.message}` : error.message;
-    throw new CliError('invalid_plan', message, { cause: error });
+    // Each file named as the folder the user typed, joined with the file's name, as `plan` and `status` name it.
+    throw new CliError('invalid_plan', error.describeIn(planArg), { cause: error });
   }
 }
 
@@ -97,7 +99,9 @@ async function warnUnreadableCheckpoints(plan: Plan, options: ResolvedRunOptions
 
 function createDisplay(options: ResolvedRunOptions, io: CliIo, tracker: RunTracker, styles: Styles, deps: RunCommandDeps): ProgressDisplay {
   if (io.stderr.isTTY === true && !options.quiet && options.mode !== 'dry_run') {
-    return createLiveProgress({ stream: io.stderr, tracker, styles, ...(deps.now === undefined ? {} : { now: deps.now }), ...(deps.ticker === undefined ? {} : { ticker: deps.ticker }) });
+    // The real prompt reads the keyboard: between prompts, the view holds it (see createLiveProgress).
+    const keyboard = options.mode === 'interactive' && deps.select === undefined ? { keyboard: process.stdin } : {};
+    return createLiveProgress({ stream: io.stderr, tracker, styles, ...keyboard, ...(deps.now === undefined ? {} : { now: deps.now }), ...(deps.ticker === undefined ? {} : { ticker: deps.ticker }) });
   }
   return createPlainProgress({ stream: io.stderr, tracker, styles, quiet: options.quiet, verbose: options.verbose });
 }
@@ -139,7 +143,10 @@ function commandLine({ agent, model, command }: PhaseCommand): string {
 }
 
 function createTracker(plan: Plan, estimator: Estimator, options: ResolvedRunOptions): RunTracker {
-  const phases = plan.phases.map((phase) => ({ id: phase.id, title: phase.title, dependsOn: phase.dependsOn, estimateMs: estimator.estimate(phase).durationMs }));
+  const phases = plan.phases.map((phase) => {
+    const { durationMs, source } = estimator.estimate(phase);
+    return { id: phase.id, title: phase.title, dependsOn: phase.dependsOn, estimateMs: durationMs, estimateSource: source };
+  });
   return new RunTracker(phases, { plan: plan.name, mode: options.mode, workers: options.workers, budgetUsd: options.maxCostUsd });
 }
 
@@ -153,9 +160,11 @@ interface Parts {
   readonly display: ProgressDisplay;
   readonly commandOf: (phase: Phase) => PhaseCommand;
   readonly isolationNotes: IsolationNotes;
+  /** Why the run stopped by itself (its storage was full), once it did. */
+  readonly stoppedBy: () => string | undefined;
 }
 
-function assemble({ input, setup, controller, tracker, styles, display, commandOf, isolationNotes }: Parts): PreparedRun {
+function assemble({ input, setup, controller, tracker, styles, display, commandOf, isolationNotes, stoppedBy }: Parts): PreparedRun {
   const { options, io } = input;
   const { plan, estimator } = setup;
   const dryRun = options.mode === 'dry_run';
@@ -171,6 +180,7 @@ function assemble({ input, setup, controller, tracker, styles, display, commandO
       runDir: runFolder(options.root, input.runId),
       rerunCommand: `hypervisor run ${input.planArg}`,
       keptWorktrees: isolationNotes.keptWorktrees,
+      stoppedBy,
     },
     cancel: (reason) => controller.abort(reason),
     observe: (event) => {
@@ -186,7 +196,19 @@ function assemble({ input, setup, controller, tracker, styles, display, commandO
         criticalPath: analyzePlan(plan, { workers: options.workers, estimator }).criticalPath,
       }),
     saveEvents: async () => {
-      if (!dryRun) await bridge.exportJsonl(options.eventsFile, { append: true });
+      if (dryRun || (await bridge.exportJsonl(options.eventsFile, { append: true })).count === 0) return;
+      // Past `run.events.keepRuns` runs, the oldest keep only the durations the estimator reads.
+      const { compactLearningEventsFile, isBridgeError } = await import('@kazuba/bridge');
+      const warn = (text: string): void => void io.stderr.write(`hypervisor: warning: ${text}\n`);
+      const bad: BridgeError[] = [];
+      try {
+        const keepRuns = options.eventsKeepRuns === undefined ? {} : { keepRuns: options.eventsKeepRuns };
+        const { rewritten } = await compactLearningEventsFile(options.eventsFile, { ...keepRuns, onInvalidLine: (error) => void bad.push(error) });
+        if (rewritten && bad[0] !== undefined) warn(`compacting the events file left out ${bad.length} invalid line${bad.length === 1 ? '' : 's'}; the first: ${bad[0].message}`);
+      } catch (error) {
+        if (!isBridgeError(error)) throw error;
+        warn(`the events file was not compacted: ${error.message}`);
+      }
     },
   };
 }
@@ -213,6 +235,7 @@ export async function prepareRun(input: PrepareRunInput): Promise<PreparedRun> {
   const commandOf = (phase: Phase): PhaseCommand => describePhaseCommand(phase, agents, options.root);
   const controller = new AbortController();
   const isolationNotes = createIsolationNotes(options.root, input.runId, (text) => display.note(text, 'info'));
+  let storageFull: string | undefined;
   const approver = options.mode === 'interactive' ? await createApprover(input, plan, display, (phase) => commandLine(commandOf(phase)), controller.signal) : undefined;
   const setup: PlanRunSetup = {
     plan,
@@ -227,11 +250,15 @@ export async function prepareRun(input: PrepareRunInput): Promise<PreparedRun> {
     allowDirty: options.allowDirty,
     onIsolation: isolationNotes.onIsolation,
     onRecovery: isolationNotes.onRecovery,
+    onStorageFull: (message) => {
+      storageFull = message;
+      display.note(`stopped: ${message}`, 'error');
+    },
     ...(options.maxTurns === undefined ? {} : { maxTurns: options.maxTurns }),
     estimator,
     signal: controller.signal,
     hypervisorVersion: input.version,
     ...(approver === undefined ? {} : { approver }),
   };
-  return assemble({ input, setup, controller, tracker, styles, display, commandOf, isolationNotes });
+  return assemble({ input, setup, controller, tracker, styles, display, commandOf, isolationNotes, stoppedBy: () => storageFull });
 }

@@ -92,9 +92,10 @@ function resumeHint(prepared: PreparedRun): string {
   return `to resume, run \`${prepared.reportContext.rerunCommand}\` again: completed phases are skipped`;
 }
 
-function exitFor(summary: RunSummary | undefined): CliError | undefined {
+function exitFor(summary: RunSummary | undefined, stoppedBy: string | undefined): CliError | undefined {
   if (summary === undefined) return new CliError('interrupted', 'stopped at once', { reported: true });
-  if (summary.outcome === 'failed') return new CliError('run_failed', 'the run failed', { reported: true });
+  // A run that stopped because its storage was full did not finish, but nobody interrupted it.
+  if (summary.outcome === 'failed' || stoppedBy !== undefined) return new CliError('run_failed', 'the run failed', { reported: true });
   if (summary.outcome === 'cancelled') return new CliError('interrupted', 'the run was interrupted', { reported: true });
   return undefined;
 }
@@ -136,6 +137,6 @@ export async function runCommand(planArg: string, raw: RawRunOptions, io: CliIo,
   const summary = ending.kind === 'finished' ? ending.summary : undefined;
   report(prepared, options, io, events, summary);
   await prepared.saveEvents();
-  const exit = exitFor(summary);
+  const exit = exitFor(summary, prepared.reportContext.stoppedBy?.());
   if (exit !== undefined) throw exit;
 }

@@ -110,6 +110,12 @@ describe('formatRunReport', () => {
     });
   });
 
+  it('says the run stopped, not that it was interrupted, when it stopped by itself', () => {
+    const summary: RunSummary = { outcome: 'cancelled', durationMs: 1500, countsByStatus: countsOf({ success: 1, cancelled: 2 }), phases: [] };
+    const stopped = { ...context(), stoppedBy: () => 'no space left on the device (ENOSPC): cannot write the run record' };
+    expect(formatRunReport(summary, stopped).lines[0]).toBe('run stopped after 1.5s: 1 success, 2 cancelled; the running phases were stopped and their state written');
+  });
+
   it('says where the worktrees of unfinished phases are kept, after a failure and after an interrupt', () => {
     const kept = { ...context(), keptWorktrees: () => '/repo/.hypervisor/worktrees/run-1' };
     const line = 'the worktrees of the phases that did not finish are kept in .hypervisor/worktrees/run-1: `hypervisor status` lists them, `hypervisor clean` removes them';
@@ -118,6 +124,22 @@ describe('formatRunReport', () => {
     expect(formatRunReport(failed, kept).lines.at(-1)).toBe(line);
     expect(formatRunReport(cancelled, kept).lines.at(-1)).toBe(line);
     expect(formatRunReport(failed, { ...context(), keptWorktrees: () => undefined }).lines).not.toContain(line);
+  });
+
+  it('keeps every reason and a fatal answer on one line, whatever a summary from elsewhere carries', () => {
+    const summary: RunSummary = {
+      outcome: 'failed',
+      durationMs: 1000,
+      countsByStatus: countsOf({ failed: 2 }),
+      phases: [
+        { phaseId: 1, status: 'failed', attempts: 1, durationMs: 500 },
+        { phaseId: 2, status: 'failed', attempts: 1, durationMs: 500, reason: 'exit 1: first line\nsecond line\n' },
+      ],
+      fatal: { phaseId: 1, error: { name: 'AgentError', message: 'Not logged in\nrun /login\n' } },
+    };
+    const { lines } = formatRunReport(summary, context());
+    expect(lines).toContain('stopped: phase 1: Not logged in ⏎ run /login');
+    expect(lines.some((line) => line.startsWith('  phase 2 (Build) failed: exit 1: first line ⏎ second line ('))).toBe(true);
   });
 
   it('counts only the statuses some phase has', () => {

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { formatDuration } from '@kazuba/core';
+import { toOneLine } from '@kazuba/hypervisor-v2';
 import type { HypervisorEvent, PhaseStatus, RunSummary } from '@kazuba/hypervisor-v2';
 import { formatTable } from '../commands/text-table.js';
 import { formatUsd } from './live-frame.js';
@@ -35,6 +36,8 @@ export interface ReportContext {
   readonly runDir: string;
   /** How to run the same plan again, e.g. `hypervisor run plans/demo`. */
   readonly rerunCommand: string;
+  /** Why the run stopped by itself rather than by Ctrl-C (its storage was full), when it did. */
+  readonly stoppedBy?: () => string | undefined;
   /** The folder holding the worktrees the run kept (phases that failed or were stopped), when it kept any. */
   readonly keptWorktrees?: () => string | undefined;
 }
@@ -65,7 +68,7 @@ export function formatRunReport(summary: RunSummary, context: ReportContext): { 
     return {
       level: 'error',
       lines: [
-        `${styles.yellow('run interrupted')} after ${took}: ${counts}; the running phases were stopped and their state written`,
+        `${styles.yellow(context.stoppedBy?.() === undefined ? 'run interrupted' : 'run stopped')} after ${took}: ${counts}; the running phases were stopped and their state written`,
         `to resume, run \`${context.rerunCommand}\` again: completed phases are skipped`,
         ...keptWorktreesLine(context),
       ],
@@ -77,12 +80,12 @@ export function formatRunReport(summary: RunSummary, context: ReportContext): { 
   const details = ordered.slice(0, MAX_DETAILS).map((phase) => {
     const log = phase.attempts > 0 ? ` (log: ${shown(`${context.runDir}/phase-${phase.phaseId}.log`, context.cwd)})` : '';
     // The phase that hit a fatal answer has its reason on the `stopped:` line already.
-    const reason = phase.phaseId === summary.fatal?.phaseId ? '' : `: ${phase.reason ?? 'no reason given'}`;
+    const reason = phase.phaseId === summary.fatal?.phaseId ? '' : `: ${toOneLine(phase.reason ?? 'no reason given')}`;
     return `  phase ${phase.phaseId} (${tracker.titleOf(phase.phaseId)}) ${phase.status}${reason}${log}`;
   });
   const more = ordered.length > MAX_DETAILS ? [`  … and ${ordered.length - MAX_DETAILS} more`] : [];
   // A fatal answer stopped the run: what to do comes first, on its own line.
-  const fatal = summary.fatal === undefined ? [] : [`${styles.red('stopped:')} phase ${summary.fatal.phaseId}: ${summary.fatal.error.message}`];
+  const fatal = summary.fatal === undefined ? [] : [`${styles.red('stopped:')} phase ${summary.fatal.phaseId}: ${toOneLine(summary.fatal.error.message)}`];
   return { level: 'error', lines: [`${styles.red('✗ run failed')} in ${took}: ${counts}`, ...fatal, ...details, ...more, ...keptWorktreesLine(context)] };
 }
 

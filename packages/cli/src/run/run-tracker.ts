@@ -1,4 +1,5 @@
-import type { ExecutionMode, HypervisorEvent, PhaseStatus, RunSummary } from '@kazuba/hypervisor-v2';
+import type { EstimateSource } from '@kazuba/core';
+import type { ExecutionMode, HypervisorEvent, HypervisorEventOf, PhaseStatus, RunSummary } from '@kazuba/hypervisor-v2';
 
 /** What the display knows of a phase before the run: its title, dependencies and estimated duration. */
 export interface PhaseInfo {
@@ -6,6 +7,19 @@ export interface PhaseInfo {
   readonly title: string;
   readonly dependsOn: readonly number[];
   readonly estimateMs: number;
+  /**
+   * Where the estimate comes from: `history` was measured in earlier runs; any other source (a hint of the
+   * plan, the default) is a guess until phases of this run show how far off it is.
+   * @default 'default'
+   */
+  readonly estimateSource?: EstimateSource;
+}
+
+/** How long the rest of the run should take. */
+export interface Eta {
+  readonly ms: number;
+  /** Nothing measured backs it: every phase it counts is estimated from hints or the default, none learned yet. */
+  readonly guess: boolean;
 }
 
 /** A phase as the display shows it. */
@@ -33,6 +47,29 @@ export type BreakerView = 'closed' | 'open' | 'half-open';
 
 const FINISHED: ReadonlySet<PhaseStatus> = new Set(['success', 'partial', 'failed', 'skipped', 'cancelled']);
 
+/** The phases whose duration says how long their work takes: they ran it to an end. */
+const MEASURED: ReadonlySet<PhaseStatus> = new Set(['success', 'partial']);
+
+/**
+ * A running phase counts for at least this share of the time it has run: once past its estimate it has shown it
+ * is slower than estimated, and the ETA then grows with it instead of sitting at zero while it runs on.
+ */
+const OVERRUN_SHARE = 0.25;
+
+/** Estimates measured in earlier runs and estimates from hints are off by different factors: each learns its own. */
+type EstimateKind = 'history' | 'hint';
+
+const kindOf = (info: PhaseInfo): EstimateKind => (info.estimateSource === 'history' ? 'history' : 'hint');
+
+/** The middle value (the mean of the two middle ones for an even count); undefined for none. */
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = sorted.length / 2;
+  const middle = sorted.slice(Math.ceil(half) - 1, Math.floor(half) + 1);
+  return middle.reduce((sum, value) => sum + value, 0) / middle.length;
+}
+
 interface MutablePhase {
   info: PhaseInfo;
   status: PhaseStatus;
@@ -44,8 +81,8 @@ interface MutablePhase {
 
 /**
  * Follows a run's lifecycle events to know what the display shows: each phase's status and attempt, counts by
- * status, the breaker, the mode (it changes on a fallback) and an ETA from the estimates. Fed by the caller;
- * reads no clock.
+ * status, the breaker, the mode (it changes on a fallback) and an ETA from the estimates, which learns from the
+ * phases this run finishes. Fed by the caller; reads no clock.
  */
 export class RunTracker {
   readonly #phases = new Map<number, MutablePhase>();
@@ -56,6 +93,8 @@ export class RunTracker {
   #summary: RunSummary | undefined;
   /** The last cost each attempt reported, by `phase:attempt`. */
   readonly #costs = new Map<string, number>();
+  /** Actual duration over estimate of each phase this run finished, by the kind of its estimate. */
+  readonly #ratios: Record<EstimateKind, number[]> = { history: [], hint: [] };
 
   /** The plan's name. */
   readonly plan: string;
@@ -135,6 +174,7 @@ export class RunTracker {
         return this.#update(event.phaseId, { retryAt: event.timestamp + event.delayMs, attemptStartedAt: undefined });
       case 'phase:finished':
         if (event.attempts > 0) this.#cost(event.phaseId, event.attempts, event.costUsd);
+        this.#learn(event);
         return this.#update(event.phaseId, { status: event.status, attemptStartedAt: undefined, retryAt: undefined });
       case 'breaker:opened':
         this.#breaker = 'open';
@@ -144,6 +184,9 @@ export class RunTracker {
         return;
       case 'breaker:closed':
         this.#breaker = 'closed';
+        return;
+      case 'breaker:restored':
+        this.#breaker = event.state;
         return;
       case 'mode:fell-back':
         this.#mode = event.to;
@@ -155,6 +198,18 @@ export class RunTracker {
       default:
         return;
     }
+  }
+
+  /**
+   * Keeps how far off the estimate of a phase that ran its work to an end was. Its whole duration counts, retries
+   * included, as the duration history measures it. A phase that failed (it may have broken at once or hit the
+   * timeout), was cancelled, or was skipped (already complete, by the user, after a dependency) says nothing of
+   * how long the work takes.
+   */
+  #learn(event: HypervisorEventOf<'phase:finished'>): void {
+    const info = this.#phases.get(event.phaseId)?.info;
+    if (info === undefined || !MEASURED.has(event.status) || event.attempts === 0 || info.estimateMs <= 0) return;
+    this.#ratios[kindOf(info)].push(event.durationMs / info.estimateMs);
   }
 
   #cost(phaseId: number, attempt: number, costUsd: number | undefined): void {
@@ -179,21 +234,32 @@ export class RunTracker {
   }
 
   /**
-   * How long the rest of the run should take from `now`, by the estimates: the longer of the remaining
-   * critical path and the remaining work spread over the workers. Undefined once every phase has finished.
+   * How long the rest of the run should take from `now`: the longer of the remaining critical path and the
+   * remaining work spread over the workers. Each estimate is scaled by the median ratio of actual to estimated
+   * duration of the phases this run finished with estimates of its kind (measured or hinted), so that the ETA
+   * learns while the run goes; the median keeps one odd phase (many retries, a cache hit) from swinging it. A
+   * running phase counts for what is left of its scaled estimate, but at least a quarter of the time it has run;
+   * one waiting to retry, for the wait and its scaled estimate. Undefined once every phase has finished.
    */
-  etaMs(now: number): number | undefined {
+  eta(now: number): Eta | undefined {
+    const scale: Record<EstimateKind, number | undefined> = { history: median(this.#ratios.history), hint: median(this.#ratios.hint) };
     const remaining = new Map<number, number>();
+    let guess = true;
     for (const [id, phase] of this.#phases) {
       if (FINISHED.has(phase.status)) continue;
+      const kind = kindOf(phase.info);
+      const learned = scale[kind];
+      if (kind === 'history' || learned !== undefined) guess = false;
+      const estimate = phase.info.estimateMs * (learned ?? 1);
       const elapsed = phase.attemptStartedAt === undefined ? 0 : Math.max(0, now - phase.attemptStartedAt);
-      remaining.set(id, Math.max(0, phase.info.estimateMs - elapsed));
+      const retryWait = phase.retryAt === undefined ? 0 : Math.max(0, phase.retryAt - now);
+      remaining.set(id, retryWait + Math.max(estimate - elapsed, elapsed * OVERRUN_SHARE));
     }
     if (remaining.size === 0) return undefined;
     let work = 0;
     for (const ms of remaining.values()) work += ms;
     const workers = this.#mode === 'parallel' ? this.#workers : 1;
-    return Math.max(this.#longestPath(remaining), work / workers);
+    return { ms: Math.round(Math.max(this.#longestPath(remaining), work / workers)), guess };
   }
 
   /** The longest chain of unfinished phases, each counted for its remaining time. */

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { readCheckpoint } from '@kazuba/toon';
@@ -46,6 +46,28 @@ describe('runPlan', () => {
     expect(await readFile(join(root, 'ledger'), 'utf8')).toBe('1,1\n2,1\n2,1\n');
     const forced = await runPlan(planDir, { root, runId: 'forced', config: { force: true } });
     expect(forced.phases.map((phase) => phase.status)).toEqual(['success', 'success']);
+  });
+
+  it("resumes from the breaker the previous run left open: nothing starts within the cool-down, a probe after it", async () => {
+    const { root, planDir } = await plan({ id: 1, run: `${ledgerLine(1)}; test -f "$HYPERVISOR_ROOT/fixed"` }, { id: 2, run: ledgerLine(2) });
+    const config = { maxRetries: 0, breaker: { threshold: 1, cooldownMs: 60_000 } };
+    const recordOf = async (runId: string): Promise<Record<string, unknown>> => (await readCheckpoint(join(root, `.hypervisor/runs/${runId}/run.toon`))).value as Record<string, unknown>;
+    const first = await runPlan(planDir, { root, runId: 'first', config });
+    expect(first.phases.map((phase) => [phase.phaseId, phase.status, phase.reason])).toEqual([[1, 'failed', expect.any(String)], [2, 'skipped', 'circuit-open']]);
+    const opened = await recordOf('first');
+    expect(opened).toMatchObject({ breaker: 'opened', breaker_opened_at: expect.any(String) });
+
+    const events = await lastValueFrom(createPlanRun(planDir, { root, runId: 'second', config }).pipe(toArray()));
+    expect(events.find((event) => event.type === 'breaker:restored')).toMatchObject({ state: 'open', fromRunId: 'first', openedAt: Date.parse(opened['breaker_opened_at'] as string) });
+    expect(events.at(-1)).toMatchObject({ type: 'run:finished', summary: { outcome: 'failed', phases: [{ reason: 'circuit-open' }, { reason: 'circuit-open' }] } });
+    expect(await recordOf('second')).toMatchObject({ breaker: 'opened', breaker_opened_at: opened['breaker_opened_at'] });
+    expect(await readFile(join(root, 'ledger'), 'utf8')).toBe('1,1\n');
+
+    await writeFile(join(root, 'fixed'), '');
+    const third = await runPlan(planDir, { root, runId: 'third', config: { ...config, breaker: { threshold: 1, cooldownMs: 1 } } });
+    expect(third.phases.map((phase) => phase.status)).toEqual(['success', 'success']);
+    expect(await recordOf('third')).toMatchObject({ breaker: 'closed' });
+    expect(await readFile(join(root, 'ledger'), 'utf8')).toBe('1,1\n1,1\n2,1\n');
   });
 
   it('fails a phase whose validation script fails, and ends partial below the quality threshold', async () => {

@@ -24,7 +24,9 @@ import type { RoutingRuleInput } from './agents/routing.js';
 import { createProcessSupervisor } from './process/process-supervisor.js';
 import { reapOrphans } from './process/reap-orphans.js';
 import { createFileCheckpointStore } from './store/file-checkpoint-store.js';
-import { RunRecorder } from './store/run-record.js';
+import { RunRecorder, readPreviousBreaker } from './store/run-record.js';
+import { storageFullCode } from './store/storage-full.js';
+import { createStorageGuard } from './store/storage-guard.js';
 import { createRunId, runFolder } from './store/run-folder.js';
 
 /** Options of {@link runPlan}. */
@@ -87,6 +89,11 @@ export interface RunPlanOptions {
   readonly isolation?: 'auto' | 'worktree' | 'none';
   /** Run under worktree isolation although tracked files of the root are changed: phases start from the branch's tip. */
   readonly allowDirty?: boolean;
+  /**
+   * Told, once, that the run's own writes (a phase's log, a checkpoint, the run record) found the storage full or
+   * read-only: the run then stops as on a cancel (nothing retried, no breaker failure) and a later run resumes.
+   */
+  readonly onStorageFull?: (message: string) => void;
   /** Told which isolation the run uses, before any phase starts. */
   readonly onIsolation?: (decision: IsolationDecision) => void;
   /**
@@ -125,8 +132,10 @@ function requireRunnableAgents(plan: Plan, choice: AgentChoice): void {
  * takes a plan already loaded, e.g. cut down to some phases; its validation scripts resolve against `plan.dir`),
  * runs phases as processes (each attempt in its own process group, output logged under
  * `.hypervisor/runs/<run-id>/`), validates them, writes each phase's checkpoint and the run record, and
- * resumes from earlier checkpoints. It completes only once no process of the run is left and every record is
- * written. Unsubscribing stops everything at once.
+ * resumes from earlier checkpoints and from the breaker the previous run of the plan left open (the newest run
+ * record of the same plan under the root, finished or crashed; with `force` the breaker starts closed). It
+ * completes only once no process of the run is left and every record is written. Unsubscribing stops everything
+ * at once.
  * @throws (errors the Observable with) PlanError for a bad plan, CoreError `invalid_config` for bad options, an
  *   unknown agent profile, a bad routing rule, or a phase whose agent settings its agent cannot take (see
  *   `checkPhaseAgents`).
@@ -139,7 +148,8 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
     const runId = options.runId ?? createRunId();
     const runDir = runFolder(root, runId);
     const supervisor = createProcessSupervisor();
-    const recorder = config.mode === 'dry_run' ? undefined : new RunRecorder(join(runDir, 'run.toon'));
+    const guard = createStorageGuard(options.onStorageFull);
+    const recorder = config.mode === 'dry_run' ? undefined : new RunRecorder(join(runDir, 'run.toon'), (error) => guard.check(error, 'the run record'));
     const runner = createProcessRunner({
       supervisor,
       root,
@@ -156,7 +166,10 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
     const store = createFileCheckpointStore({ root, format: config.checkpointFormat });
     const settle = defer(async () => {
       await supervisor.shutdown();
-      await recorder?.settled();
+      // A record the full disk could not take has stopped the run and said so already.
+      await recorder?.settled().catch((error: unknown) => {
+        if (storageFullCode(error) === undefined) throw error;
+      });
     }).pipe(ignoreElements());
     // A run that finds the processes of a crashed earlier run still alive ends them before starting its own.
     const plan$ = defer(async () => {
@@ -168,21 +181,24 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
       if (isolation.isolation === 'worktree' && crashedRuns.length > 0) {
         options.onRecovery?.(await recoverCrashedRuns(root, { runIds: crashedRuns, plan: loaded, store }));
       }
-      return { loaded, isolation };
+      // Read before this run writes its own record (a reused run id names the same file).
+      const previousBreaker = await readPreviousBreaker(root, loaded.name);
+      return { loaded, isolation, previousBreaker };
     });
     const run$ = plan$.pipe(
-      mergeMap(({ loaded, isolation }) =>
+      mergeMap(({ loaded, isolation, previousBreaker }) =>
         createRun(loaded, isolation.isolation === 'worktree' ? isolatedConfig(options, config) : config, {
-          runner: isolation.isolation === 'worktree' ? createWorktreeRunner({ root, runner, runId, hypervisorVersion: options.hypervisorVersion ?? '0.0.0' }) : runner,
-          store,
+          runner: guard.watchRunner(isolation.isolation === 'worktree' ? createWorktreeRunner({ root, runner, runId, hypervisorVersion: options.hypervisorVersion ?? '0.0.0' }) : runner),
+          store: guard.watchStore(store),
           runId,
           scheduler: asapScheduler,
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
+          signal: options.signal === undefined ? guard.signal : AbortSignal.any([options.signal, guard.signal]),
           ...(options.estimator === undefined ? {} : { estimator: options.estimator }),
           ...(options.plugins === undefined ? {} : { plugins: options.plugins }),
           ...(options.memory === undefined ? {} : { memory: options.memory }),
           ...(options.approver === undefined ? {} : { approver: options.approver }),
           ...(options.hypervisorVersion === undefined ? {} : { hypervisorVersion: options.hypervisorVersion }),
+          ...(previousBreaker === undefined ? {} : { previousBreaker }),
         }),
       ),
       tap((event) => recorder?.observe(event)),

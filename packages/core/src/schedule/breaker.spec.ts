@@ -87,6 +87,44 @@ describe('createPhaseBreaker', () => {
     expect(breaker.state).toBe('open');
   });
 
+  it('starts half-open when asked, silently: one probe, closed by its success, opened for a whole cool-down by its failure', () => {
+    const startHalfOpen = (): PhaseBreaker => {
+      const breaker = createPhaseBreaker({ threshold: 5, cooldownMs: 1_000, initial: 'half-open', onChange: (state, failures) => changes.push([state, failures]) });
+      breakers.push(breaker);
+      return breaker;
+    };
+    const succeeding = startHalfOpen();
+    expect([succeeding.state, succeeding.tryAdmit(), succeeding.tryAdmit()]).toEqual(['half-open', true, false]);
+    succeeding.recordSuccess();
+    expect([succeeding.state, succeeding.tryAdmit()]).toEqual(['closed', true]);
+    const failing = startHalfOpen();
+    failing.tryAdmit();
+    failing.recordFailure();
+    jest.advanceTimersByTime(999);
+    expect(failing.state).toBe('open');
+    jest.advanceTimersByTime(1);
+    expect(failing.state).toBe('half-open');
+    expect(changes).toEqual([
+      ['closed', 0],
+      ['open', 1],
+      ['half-open', 1],
+    ]);
+  });
+
+  it('gives the probe up only for the phase that took it, while no verdict came', () => {
+    const breaker = create(1);
+    breaker.recordFailure();
+    jest.advanceTimersByTime(1_000);
+    expect(breaker.tryAdmit(7)).toBe(true);
+    expect([breaker.abandonProbe(8), breaker.tryAdmit(8)]).toEqual([false, false]);
+    expect(breaker.abandonProbe(7)).toBe(true);
+    expect(breaker.abandonProbe(7)).toBe(false);
+    expect(breaker.tryAdmit(8)).toBe(true);
+    breaker.recordSuccess();
+    expect(breaker.abandonProbe(8)).toBe(false);
+    expect(breaker.state).toBe('closed');
+  });
+
   it("holds a timer on the run's scheduler through the cool-down, so the run stays alive, and drops it on half-open", () => {
     const scheduler = new VirtualTimeScheduler();
     const breaker = create(1, scheduler);

@@ -5,6 +5,7 @@ import { computePathTimes } from '../graph/critical-path.js';
 import { createHintEstimator } from '../graph/estimator.js';
 import { topologicalOrder } from '../graph/topology.js';
 import type { Plan } from '../plan/plan.js';
+import { restoreBreaker } from './breaker.js';
 import { parseHypervisorConfig } from './config.js';
 import type { HypervisorConfigInput } from './config.js';
 import type { RunPorts } from './ports.js';
@@ -18,6 +19,8 @@ import { simulatedRunner } from './simulate-plan.js';
  * `ports.signal` stops it gracefully (attempts aborted and recorded as cancelled, then `run:finished`).
  * A `dry_run` reads checkpoints to show what resume would skip, then plays the same scheduler on a virtual clock
  * with estimated durations: no runner call, no record written, no plugin called.
+ * A run given `ports.previousBreaker` starts from it (`breaker:restored`): within the cool-down every phase not
+ * complete ends `skipped`, reason `circuit-open`; after it the breaker starts half-open and one probe phase runs.
  *
  * @throws CoreError `invalid_config`, or `missing_port` (interactive mode without an approver).
  * @example
@@ -41,6 +44,9 @@ export function createRun(plan: Plan, configInput: HypervisorConfigInput | undef
       const dryRun = config.mode === 'dry_run';
       const virtual = dryRun ? new VirtualTimeScheduler() : undefined;
       const scheduler = virtual ?? ports.scheduler ?? asapScheduler;
+      // A dry run shows the schedule from a closed breaker (its virtual clock cannot measure a cool-down); force starts afresh.
+      const remembers = !dryRun && !config.force && config.breaker.threshold > 0 && ports.previousBreaker !== undefined;
+      const restoredBreaker = remembers ? restoreBreaker(ports.previousBreaker, config.breaker.cooldownMs, scheduler.now()) : undefined;
       engine = new RunEngine({
         plan,
         config,
@@ -49,6 +55,7 @@ export function createRun(plan: Plan, configInput: HypervisorConfigInput | undef
         runId: ports.runId ?? `run-${new Date(scheduler.now()).toISOString()}`,
         resume,
         priority,
+        ...(restoredBreaker === undefined ? {} : { restoredBreaker }),
         dryRun,
         emit: (event) => subscriber.next(event),
         complete: () => subscriber.complete(),

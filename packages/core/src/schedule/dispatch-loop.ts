@@ -10,7 +10,7 @@ import type { PhaseRun } from './phase-run.js';
 export interface DispatchLoopOptions {
   /** Only a parallel run, or the dry run that rehearses one, runs phases side by side. */
   readonly config: Pick<HypervisorConfig, 'mode' | 'maxWorkers' | 'groupPolicy'>;
-  /** The phase's remaining critical path: the longer starts first. */
+  /** The phase's remaining critical path: the longer starts first while more than one worker runs phases. */
   readonly priorityOf: (phaseId: number) => number;
   readonly groupOf: (phaseId: number) => string | null;
   readonly scheduler: SchedulerLike;
@@ -32,7 +32,8 @@ export interface DispatchHost {
 
 /**
  * The run's ready queue and the choice of what starts next: a phase starts when the dispatcher gives it a
- * worker (workers, group policy, priority) and the breaker admits it.
+ * worker (workers, group policy, priority) and the breaker admits it. Sequential and interactive runs have one
+ * worker, so they take the phases in plan order (see {@link Dispatcher}).
  */
 export class DispatchLoop {
   private readonly dispatcher: Dispatcher;
@@ -72,7 +73,7 @@ export class DispatchLoop {
         this.dispatcher.finished(id);
         continue;
       }
-      if (!breaker.tryAdmit()) {
+      if (!breaker.tryAdmit(id)) {
         this.dispatcher.finished(id);
         this.dispatcher.markReady(id);
         return;

@@ -58,7 +58,7 @@ describe('Dispatcher', () => {
     expect({ running: dispatcher.running, ready: dispatcher.ready }).toEqual({ running: 2, ready: 0 });
   });
 
-  it('starts the phase with the longest remaining path first, then the smaller id', () => {
+  it('with several workers starts the phase with the longest remaining path first, then the smaller id', () => {
     const dispatcher = dispatcherFor(
       [
         { id: 1, priority: 5 },
@@ -67,25 +67,48 @@ describe('Dispatcher', () => {
         { id: 9, priority: 50 },
         { id: 4, priority: 20 },
       ],
-      1,
+      2,
       'ignore',
     );
+    expect(startAll(dispatcher)).toEqual([2, 9]);
+    dispatcher.finished(2);
+    dispatcher.finished(9);
+    expect(startAll(dispatcher)).toEqual([3, 4]);
+    dispatcher.finished(3);
+    expect(startAll(dispatcher)).toEqual([1]);
+  });
+
+  it('with one worker starts the lowest ready id, whatever the priorities', () => {
+    const dispatcher = dispatcherFor([{ id: 4, priority: 50 }, { id: 1, priority: 5 }, { id: 3, priority: 20 }], 1, 'ignore');
     const order: number[] = [];
     for (let id = dispatcher.next(); id !== undefined; id = dispatcher.next()) {
       order.push(id);
       dispatcher.finished(id);
     }
-    expect(order).toEqual([2, 9, 3, 4, 1]);
+    expect(order).toEqual([1, 3, 4]);
   });
 
   it('weighs a phase that becomes ready later against those already waiting', () => {
-    const dispatcher = createDispatcher([{ id: 1, priority: 1 }, { id: 2, priority: 2 }, { id: 3, priority: 10 }], 1, 'ignore');
+    const dispatcher = createDispatcher([{ id: 1, priority: 1 }, { id: 2, priority: 2 }, { id: 3, priority: 10 }, { id: 4, priority: 20 }], 2, 'ignore');
     dispatcher.markReady(1);
     dispatcher.markReady(2);
-    expect(dispatcher.next()).toBe(2);
+    dispatcher.markReady(4);
+    expect(startAll(dispatcher)).toEqual([4, 2]);
     dispatcher.markReady(3);
     dispatcher.finished(2);
     expect(dispatcher.next()).toBe(3);
+  });
+
+  it('reorders the waiting phases when setWorkers goes to one worker and back', () => {
+    const dispatcher = dispatcherFor([{ id: 1, priority: 1 }, { id: 2, priority: 9 }, { id: 3, priority: 5 }, { id: 4, priority: 7 }, { id: 5, priority: 8 }], 2, 'ignore');
+    expect(startAll(dispatcher)).toEqual([2, 5]);
+    dispatcher.setWorkers(1);
+    dispatcher.finished(2);
+    dispatcher.finished(5);
+    // Waiting: 1, 3 and 4; by priority 4 would go first, in plan order 1 does.
+    expect(startAll(dispatcher)).toEqual([1]);
+    dispatcher.setWorkers(3);
+    expect(startAll(dispatcher)).toEqual([4, 3]);
   });
 
   it('starts nothing more after setWorkers lowers the limit until enough running phases end', () => {

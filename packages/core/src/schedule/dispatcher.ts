@@ -9,10 +9,13 @@ export type GroupPolicy = 'strict' | 'ignore';
 
 /** What the dispatcher needs to know about the phases. */
 export interface DispatcherOptions {
-  /** At most this many phases run at once. */
+  /** At most this many phases run at once; with one, phases go in plan order (the lowest ready id first). */
   readonly workers: number;
   readonly groupPolicy: GroupPolicy;
-  /** The phase's priority: its remaining critical path; the larger goes first, then the smaller id. */
+  /**
+   * The phase's priority while more than one worker runs phases: its remaining critical path; the larger goes
+   * first, then the smaller id.
+   */
   readonly priorityOf: (phaseId: number) => number;
   readonly groupOf: (phaseId: number) => string | null;
 }
@@ -20,10 +23,12 @@ export interface DispatcherOptions {
 const SOLO = '\u0000solo';
 
 /**
- * The one scheduling rule, shared by the real scheduler and the simulation: among ready phases, the one with
- * the longest remaining critical path starts first, as soon as a worker is free and the group policy allows it
- * next to the phases already running. Ready phases wait in one heap per group, so each choice is O(log n) plus
- * the number of groups.
+ * The one scheduling rule, shared by the real scheduler and the simulation: a ready phase starts as soon as a
+ * worker is free and the group policy allows it next to the phases already running. With several workers the one
+ * with the longest remaining critical path goes first; with one worker (sequential and interactive modes, a
+ * parallel run with one worker or after the watchdog's fallback) the lowest ready id goes first: one phase at a
+ * time takes the same total time in any order, so the order a reader of the plan expects costs nothing. Ready
+ * phases wait in one heap per group, so each choice is O(log n) plus the number of groups.
  */
 export class Dispatcher {
   private readonly heaps = new Map<string, BinaryHeap<number>>();
@@ -37,10 +42,15 @@ export class Dispatcher {
     this.workers = options.workers;
   }
 
-  /** Changes the number of workers from now on (the watchdog's fallback to sequential sets 1). */
+  /**
+   * Changes the number of workers from now on (the watchdog's fallback to sequential sets 1), and with it the
+   * order of the phases still waiting when the change goes from or to one worker.
+   */
   setWorkers(workers: number): void {
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
+    const reorder = (workers === 1) !== (this.workers === 1);
     this.workers = workers;
+    if (reorder) this.rebuildHeaps();
   }
 
   /** Phases running now. */
@@ -103,10 +113,21 @@ export class Dispatcher {
     return group === SOLO ? undefined : this.heaps.get(group as string);
   }
 
-  /** The scheduling rule: the longer remaining critical path first, then the smaller id. */
+  /** The scheduling rule: with one worker the smaller id first; else the longer remaining critical path, then the smaller id. */
   private goesFirst(a: number, b: number): boolean {
+    if (this.workers === 1) return a < b;
     const priority = this.options.priorityOf;
     return priority(a) > priority(b) || (priority(a) === priority(b) && a < b);
+  }
+
+  /** Re-sorts the waiting phases after the rule changed: each heap was ordered by the old one. */
+  private rebuildHeaps(): void {
+    for (const [key, old] of this.heaps) {
+      const heap = new BinaryHeap<number>((a, b) => this.goesFirst(a, b));
+      // Popping a heap whose order changed still yields every item, in no particular order.
+      for (let id = old.pop(); id !== undefined; id = old.pop()) heap.push(id);
+      this.heaps.set(key, heap);
+    }
   }
 
   private bestHeap(): BinaryHeap<number> | undefined {

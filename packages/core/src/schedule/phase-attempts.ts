@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import { toOneLine } from '@kazuba/hypervisor-v2';
 import type { EventError } from '@kazuba/hypervisor-v2';
 import type { Phase } from '../plan/plan.js';
 import { startAttempt } from './attempt.js';
@@ -79,10 +80,10 @@ export class PhaseAttempts {
   /** Runs one attempt; `resumeSession` is the agent session it continues, when it is a retry that resumes. */
   private attempt(phase: Phase, attempt: number, prompt: string, resumeSession: string | undefined): void {
     const halted = this.host.haltReason();
-    if (halted !== undefined) return this.host.finish(phase, 'cancelled', halted);
+    if (halted !== undefined) return this.finish(phase, 'cancelled', halted);
     const run = this.host.runOf(phase.id);
     // Only retries and re-runs after a rate limit get here once the budget is spent: the first attempts never start.
-    if (this.host.budgetSpent()) return this.host.finish(phase, 'failed', `${run.error?.message ?? 'rate limited'}; not tried again: the budget is spent`);
+    if (this.host.budgetSpent()) return this.finish(phase, 'failed', `${run.error?.message ?? 'rate limited'}; not tried again: the budget is spent`);
     const { runId, runner, scheduler, timeoutMs } = this.options;
     run.attempts = attempt;
     run.startedAtMs ??= scheduler.now();
@@ -109,7 +110,7 @@ export class PhaseAttempts {
     if (result.agent?.costUsd !== undefined) this.host.spend(result.agent.costUsd);
     if (result.outcome === 'rate_limited') {
       const resetIn = result.resetAt === undefined ? config.rateLimitWaitMs : Math.max(0, result.resetAt - scheduler.now());
-      this.host.emit({ type: 'phase:retrying', phaseId: phase.id, attempt, delayMs: resetIn, reason: result.message, rateLimited: true, ...agentFields(result.agent) });
+      this.host.emit({ type: 'phase:retrying', phaseId: phase.id, attempt, delayMs: resetIn, reason: toOneLine(result.message), rateLimited: true, ...agentFields(result.agent) });
       return waits.delay(phase.id, resetIn, () => this.attempt(phase, attempt, prompt, resumeSession));
     }
     if (result.outcome === 'fatal') return this.host.halt(phase, result.error);
@@ -121,18 +122,26 @@ export class PhaseAttempts {
       const threshold = config.qualityThreshold;
       const lowQuality = threshold !== null && result.quality !== undefined && result.quality < threshold;
       const partial = result.partialReason ?? (lowQuality ? `quality ${result.quality} below ${threshold}` : undefined);
-      return this.host.finish(phase, partial === undefined ? 'success' : 'partial', partial);
+      return this.finish(phase, partial === undefined ? 'success' : 'partial', partial);
     }
     run.error = result.error;
     breaker.recordFailure();
-    if (attempt > config.maxRetries || result.final === true || this.host.haltReason() !== undefined) return this.host.finish(phase, 'failed', result.error.message);
-    if (this.host.budgetSpent()) return this.host.finish(phase, 'failed', `${result.error.message}; not retried: the budget is spent`);
+    if (attempt > config.maxRetries || result.final === true || this.host.haltReason() !== undefined) return this.finish(phase, 'failed', result.error.message);
+    if (this.host.budgetSpent()) return this.finish(phase, 'failed', `${result.error.message}; not retried: the budget is spent`);
     const random = this.options.random;
     const delayMs = backoffDelayMs(attempt, config.backoff, random());
-    this.host.emit({ type: 'phase:retrying', phaseId: phase.id, attempt, delayMs, reason: result.error.message, rateLimited: false, ...agentFields(result.agent) });
+    this.host.emit({ type: 'phase:retrying', phaseId: phase.id, attempt, delayMs, reason: toOneLine(result.error.message), rateLimited: false, ...agentFields(result.agent) });
     const resume = this.sessionToResume(result.error.code, run.agent?.sessionId);
     const next = retryPrompt(phase, result.error.message, resume !== undefined, result.conflict);
     waits.delay(phase.id, delayMs, () => this.retryWhenAdmitted(phase, attempt + 1, next, resume));
+  }
+
+  /**
+   * Ends the phase. Its reason goes on one line (events, the summary and the progress lines all show it), cut in
+   * the middle when long; the error keeps the whole message, and the phase's log the whole output.
+   */
+  private finish(phase: Phase, status: FinishedStatus, reason: string | undefined): void {
+    this.host.finish(phase, status, reason === undefined ? undefined : toOneLine(reason));
   }
 
   /**

@@ -157,6 +157,16 @@ export interface Approver {
   decide(request: { readonly phase: Phase; readonly state: Readonly<HypervisorState> }): ObservableInput<ApprovalDecision>;
 }
 
+/** The circuit breaker as the newest earlier run of a plan left it, when that was not closed (read from its run record). */
+export interface PreviousBreaker {
+  /** The run that left it. */
+  readonly runId: string;
+  /** `open`; or `half-open`: its cool-down had passed and a probe was allowed, which gave no verdict before that run ended. */
+  readonly state: 'open' | 'half-open';
+  /** When it last opened, in milliseconds since the epoch, on the clock of the run's `scheduler`. */
+  readonly openedAtMs: number;
+}
+
 /** The effects a run needs, all injected so that the scheduler itself stays pure. */
 export interface RunPorts {
   readonly runner: PhaseRunner;
@@ -180,4 +190,11 @@ export interface RunPorts {
   readonly hypervisorVersion?: string;
   /** Jitter source in [0, 1); `Math.random` by default (tests pass a fixed one). */
   readonly random?: () => number;
+  /**
+   * The breaker an earlier run of the plan left open or half-open, so that resuming does not forget it: while its
+   * cool-down lasts (this run's `breaker.cooldownMs` from `openedAtMs`) no phase starts, after it the run starts
+   * half-open. Ignored with `force`, in a dry run, and when the breaker is disabled (threshold 0).
+   * @default none: the breaker starts closed
+   */
+  readonly previousBreaker?: PreviousBreaker;
 }

@@ -4,20 +4,22 @@ import { toEventError } from '@kazuba/hypervisor-v2';
 import type { Phase, Plan } from '../plan/plan.js';
 import { dependentsOf } from '../graph/topology.js';
 import { createPhaseBreaker } from './breaker.js';
-import type { BreakerState, PhaseBreaker } from './breaker.js';
+import type { BreakerState, PhaseBreaker, RestoredBreaker } from './breaker.js';
 import type { HypervisorConfig } from './config.js';
-import { DispatchLoop } from './dispatch-loop.js';
+import type { DispatchLoop } from './dispatch-loop.js';
 import { finishedEvent } from './engine-parts.js';
 import type { Unstamped } from './engine-parts.js';
-import { PhaseAdmission } from './phase-admission.js';
-import { PhaseAttempts } from './phase-attempts.js';
+import type { PhaseAdmission } from './phase-admission.js';
+import type { PhaseAttempts } from './phase-attempts.js';
 import type { FinishedStatus, PhaseRun } from './phase-run.js';
 import { PhaseWaits } from './phase-waits.js';
 import type { RunPorts } from './ports.js';
 import type { PhaseResumeDecision } from './resume-decisions.js';
-import { RunEffects } from './run-effects.js';
+import type { RunEffects } from './run-effects.js';
 import { buildSummary, countStatuses } from './run-records.js';
 import { StallWatchdog } from './stall-watchdog.js';
+import { createAdmission, createAttempts, createEffects, createLoop } from './engine-collaborators.js';
+import type { EngineHost } from './engine-collaborators.js';
 
 /** Everything the engine is built from. */
 export interface EngineSetup {
@@ -29,6 +31,8 @@ export interface EngineSetup {
   readonly resume: ReadonlyMap<number, PhaseResumeDecision>;
   /** Remaining critical path of each phase: the dispatch priority. */
   readonly priority: ReadonlyMap<number, number>;
+  /** The breaker an earlier run left open, as this run starts from it; none: it starts closed. */
+  readonly restoredBreaker?: RestoredBreaker;
   /** Dry runs do not write records or call plugins. */
   readonly dryRun: boolean;
   readonly emit: (event: HypervisorEvent) => void;
@@ -74,28 +78,44 @@ export class RunEngine {
     const { plan, config, scheduler } = setup;
     this.startedAtMs = scheduler.now();
     this.dependents = dependentsOf(plan);
-    this.breaker = createPhaseBreaker({ ...config.breaker, scheduler, onChange: (state, failures) => this.onBreaker(state, failures) });
-    this.loop = this.createLoop();
+    const initial = setup.restoredBreaker?.state === 'half-open' ? 'half-open' : 'closed';
+    this.breaker = createPhaseBreaker({ ...config.breaker, scheduler, initial, onChange: (state, failures) => this.onBreaker(state, failures) });
+    const host = this.host();
+    this.loop = createLoop(setup, this.breaker, host);
     this.watchdog = new StallWatchdog({ config, scheduler, loop: this.loop, breaker: this.breaker, emit: (event) => this.emit(event) });
     this.waits = new PhaseWaits(scheduler, (id, error) => this.failStart(id, error));
-    this.effects = this.createEffects();
-    this.attempts = this.createAttempts();
-    this.admission = this.createAdmission();
+    this.effects = createEffects(setup, host);
+    this.attempts = createAttempts(setup, { breaker: this.breaker, waits: this.waits }, host);
+    this.admission = createAdmission(setup, { waits: this.waits, effects: this.effects, attempts: this.attempts }, host);
     for (const phase of plan.phases) this.runs.set(phase.id, { status: 'pending', attempts: 0, waitingOn: phase.dependsOn.length, satisfies: false });
   }
 
-  /** Emits `run:started`, settles resumed phases, and starts what is ready. */
+  /** Emits `run:started`, settles resumed phases, restores the breaker an earlier run left open, and starts what is ready. */
   start(): void {
     const { plan, config } = this.setup;
     this.emit({ type: 'run:started', plan: plan.name, phaseIds: plan.phases.map((phase) => phase.id), mode: config.mode, maxWorkers: config.maxWorkers });
     for (const phase of plan.phases) {
       if (this.setup.resume.get(phase.id)?.run === false) this.finishPhase(phase, 'skipped', 'already complete', true);
     }
+    // Before a cancel: the record of a run cancelled as it starts must still say the breaker is open.
+    this.resumeBreaker();
     if (this.setup.ports.signal?.aborted === true) return this.cancel('cancelled');
     for (const phase of plan.phases) if (this.runOf(phase.id).status === 'pending' && this.runOf(phase.id).waitingOn === 0) this.loop.enqueue(phase.id);
     this.watchdog.restart();
     this.loop.pump();
     this.maybeFinish();
+  }
+
+  /**
+   * Says how the run starts from the breaker an earlier run left open. Still open: like the phases not started when it
+   * opened in that run, every phase not complete ends `circuit-open`. Half-open: the first phase to start is the probe.
+   */
+  private resumeBreaker(): void {
+    const restored = this.setup.restoredBreaker;
+    if (restored === undefined) return;
+    const { state, fromRunId, openedAtMs, remainingMs } = restored;
+    this.emit({ type: 'breaker:restored', state, fromRunId, openedAt: openedAtMs, remainingMs });
+    if (state === 'open') this.endNotStarted('skipped', 'circuit-open');
   }
 
   /** Stops gracefully: running attempts are aborted and recorded as cancelled, nothing new starts. */
@@ -187,6 +207,8 @@ export class RunEngine {
     run.finishedAtMs = this.setup.scheduler.now();
     run.satisfies = resumed || status === 'success' || (status === 'partial' && this.setup.config.partialSatisfiesDependents);
     if (wasDispatched) this.loop.finished(phase.id);
+    // A probe that ends without a verdict (skipped by the user, could not start) leaves the probe to the next phase.
+    if (this.breaker.abandonProbe(phase.id)) this.waits.release(() => this.breaker.tryAdmit());
     if (run.lease !== undefined) this.setup.ports.memory?.free(run.lease);
     this.emit(finishedEvent(phase, run));
     if (run.attempts > 0) this.effects.record(phase, run, status);
@@ -240,6 +262,25 @@ export class RunEngine {
     this.loop.request();
   }
 
+  /** What the collaborators may ask of the engine (see `engine-collaborators.ts`). */
+  private host(): EngineHost {
+    return {
+      runOf: (id) => this.runOf(id),
+      phaseOf: (id) => this.phaseOf(id),
+      emit: (event) => this.emit(event),
+      snapshot: (id) => this.snapshot(id),
+      finish: (phase, status, reason) => this.finishPhase(phase, status, reason),
+      settled: () => this.maybeFinish(),
+      stopped: () => this.stopped !== undefined,
+      begin: (id) => this.admission.begin(this.phaseOf(id)),
+      cancel: (reason) => this.cancel(reason),
+      haltReason: () => (this.halted ? (this.stopped === 'fatal' ? 'the run was stopped' : 'the run was cancelled') : undefined),
+      halt: (phase, error) => this.halt(phase, error),
+      spend: (costUsd) => this.spend(costUsd),
+      budgetSpent: () => this.budgetReached,
+    };
+  }
+
   private snapshot(phaseId: number | null): HypervisorState {
     return {
       currentPhase: phaseId,
@@ -269,69 +310,5 @@ export class RunEngine {
     };
     if (summary.outcome === 'succeeded') this.effects.callPlugins('on_success', null, end);
     else end();
-  }
-
-  private createLoop(): DispatchLoop {
-    const { plan, config, priority, scheduler } = this.setup;
-    const priorityOf = (id: number): number => priority.get(id) ?? 0;
-    const groupOf = (id: number): string | null => plan.byId.get(id)?.parallelGroup ?? null;
-    return new DispatchLoop(
-      { config, priorityOf, groupOf, scheduler, breaker: this.breaker },
-      {
-        runOf: (id) => this.runOf(id),
-        emit: (event) => this.emit(event),
-        stopped: () => this.stopped !== undefined,
-        begin: (id) => this.admission.begin(this.phaseOf(id)),
-        settled: () => this.maybeFinish(),
-      },
-    );
-  }
-
-  // A dry run neither writes records nor calls plugins.
-  private createEffects(): RunEffects {
-    const { ports, dryRun, runId } = this.setup;
-    return new RunEffects({
-      store: dryRun ? undefined : ports.store,
-      plugins: dryRun ? undefined : ports.plugins,
-      runId,
-      hypervisorVersion: ports.hypervisorVersion ?? '0.0.0',
-      emit: (event) => this.emit(event),
-      snapshot: (id) => this.snapshot(id),
-      settled: () => this.maybeFinish(),
-    });
-  }
-
-  private createAdmission(): PhaseAdmission {
-    const { ports, config, dryRun } = this.setup;
-    // Only an interactive run asks the approver; a dry run takes no memory.
-    const approver = config.mode === 'interactive' ? ports.approver : undefined;
-    return new PhaseAdmission(
-      { approver, memory: dryRun ? undefined : ports.memory, waits: this.waits, plugins: this.effects },
-      {
-        snapshot: (id) => this.snapshot(id),
-        leased: (id, lease) => (this.runOf(id).lease = lease),
-        end: (phase, status, reason) => this.finishPhase(phase, status, reason),
-        cancel: (reason) => this.cancel(reason),
-        attempt: (phase) => this.attempts.start(phase),
-      },
-    );
-  }
-
-  private createAttempts(): PhaseAttempts {
-    const { ports, config, dryRun, runId, scheduler } = this.setup;
-    // A dry run plays each phase for its estimate, which is a guess of its length, not a prediction of a timeout.
-    const timeoutMs = dryRun ? Number.POSITIVE_INFINITY : config.timeoutPerPhaseMs;
-    return new PhaseAttempts(
-      { runId, runner: ports.runner, scheduler, timeoutMs, config, random: ports.random ?? Math.random, breaker: this.breaker, waits: this.waits },
-      {
-        runOf: (id) => this.runOf(id),
-        emit: (event) => this.emit(event),
-        haltReason: () => (this.halted ? (this.stopped === 'fatal' ? 'the run was stopped' : 'the run was cancelled') : undefined),
-        finish: (phase, status, reason) => this.finishPhase(phase, status, reason),
-        halt: (phase, error) => this.halt(phase, error),
-        spend: (costUsd) => this.spend(costUsd),
-        budgetSpent: () => this.budgetReached,
-      },
-    );
   }
 }

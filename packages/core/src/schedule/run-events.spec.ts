@@ -73,7 +73,7 @@ describe('createRun events', () => {
       { id: 2, estimates: { effort: 'L' as const } },
     ];
     const estimator = createHintEstimator({ effortMs: { S: 10, L: 30 } });
-    const dry = await runPlan(plan, { mode: 'dry_run', maxWorkers: 1 }, { ports: { estimator } });
+    const dry = await runPlan(plan, { mode: 'dry_run', maxWorkers: 2 }, { ports: { estimator } });
     expect(firstStarts(dry.events)).toEqual([
       [2, 0],
       [1, 30],

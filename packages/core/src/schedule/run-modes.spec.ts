@@ -3,9 +3,13 @@ import { VirtualTimeScheduler, of } from 'rxjs';
 import { createPluginHost } from '@kazuba/hypervisor-v2';
 import { createRecordingPlugin } from '@kazuba/hypervisor-v2/testing';
 import { isCoreError } from '../core-error.js';
+import { createHintEstimator } from '../graph/estimator.js';
 import { definePlan } from '../plan/define-plan.js';
+import type { HypervisorConfigInput } from './config.js';
 import { createRun } from './create-run.js';
+import type { GroupPolicy } from './dispatcher.js';
 import type { ApprovalDecision } from './ports.js';
+import { simulatePlan } from './simulate-plan.js';
 import { createFakeRunner, fail } from './__fixtures__/fake-runner.js';
 import { createMemoryStore } from './__fixtures__/memory-store.js';
 import { eventsOf, firstStarts, playRun, reasons, replayConcurrency, startOrder, statuses } from './__fixtures__/play-run.js';
@@ -13,22 +17,62 @@ import { phase, runPlan } from './__fixtures__/run-harness.js';
 import { createScriptedApprover } from './__fixtures__/scripted-approver.js';
 
 describe('createRun in sequential mode', () => {
-  it('starts one phase at a time in dependency order, ties broken by critical-path priority, then by id', async () => {
-    // Remaining critical paths: 1 → 20, 2 → 110, 3 → 100, 4/5/6 → 10.
+  it('starts one phase at a time in plan order: the lowest ready id first, whatever the critical path', async () => {
+    // Remaining critical paths: 1 → 20, 2 → 110, 3 → 100, 4/5/6 → 10; by them 2 and 3 would go first.
     const run = await runPlan([phase(1, 10), phase(2, 10), phase(3, 100, { dependsOn: [2] }), phase(4, 10, { dependsOn: [1] }), phase(5, 10), phase(6, 10)], {
       mode: 'sequential',
       maxWorkers: 4,
     });
     expect(firstStarts(run.events)).toEqual([
-      [2, 0],
-      [3, 10],
-      [1, 110],
+      [1, 0],
+      [2, 10],
+      [3, 20],
       [4, 120],
       [5, 130],
       [6, 140],
     ]);
     expect(replayConcurrency(run.events).peak).toBe(1);
     expect(run.summary?.outcome).toBe('succeeded');
+  });
+
+  it('offers phase 1 first of three independent phases even when history says phase 2 takes longest', async () => {
+    const estimator = createHintEstimator({ effortMs: { S: 10, L: 30 } });
+    const plan = [1, 2, 3].map((id) => ({ id, estimates: { effort: id === 2 ? ('L' as const) : ('S' as const) } }));
+    const sequential = await runPlan(plan, { mode: 'sequential' }, { ports: { estimator } });
+    expect(startOrder(sequential.events)).toEqual([1, 2, 3]);
+    let approver = createScriptedApprover({ scheduler: new VirtualTimeScheduler() });
+    await runPlan(plan, { mode: 'interactive' }, { ports: { estimator }, portsOn: (scheduler) => ({ approver: (approver = createScriptedApprover({ scheduler })) }) });
+    expect(approver.requests.map((request) => request.phase.id)).toEqual([1, 2, 3]);
+    const parallel = await runPlan(plan, { mode: 'parallel', maxWorkers: 2, groupPolicy: 'ignore' }, { ports: { estimator } });
+    expect(startOrder(parallel.events)).toEqual([2, 1, 3]);
+  });
+});
+
+describe('createRun and the simulation', () => {
+  // Groups, priorities and dependencies all matter on this plan; ids say nothing about the critical path.
+  const plan = [
+    phase(1, 10, { parallelGroup: 'a' }),
+    phase(2, 40, { parallelGroup: 'a' }),
+    phase(3, 5, { dependsOn: [1] }),
+    phase(4, 25, { parallelGroup: 'b' }),
+    phase(5, 30, { dependsOn: [4], parallelGroup: 'b' }),
+    phase(6, 20, { dependsOn: [2], parallelGroup: 'b' }),
+    phase(7, 50),
+  ];
+  const durations = new Map(plan.map((each) => [each.id, each.estimates?.durationMs ?? 0]));
+  const modes: [string, HypervisorConfigInput, number, GroupPolicy][] = [
+    ['sequential', { mode: 'sequential', maxWorkers: 3 }, 1, 'ignore'],
+    ['interactive', { mode: 'interactive', maxWorkers: 3 }, 1, 'ignore'],
+    ['parallel with one worker', { mode: 'parallel', maxWorkers: 1 }, 1, 'strict'],
+    ['parallel, strict groups', { mode: 'parallel', maxWorkers: 3, groupPolicy: 'strict' }, 3, 'strict'],
+    ['parallel, groups ignored', { mode: 'parallel', maxWorkers: 2, groupPolicy: 'ignore' }, 2, 'ignore'],
+  ];
+
+  it.each(modes)('starts the phases of a %s run in the order and at the times the simulation shows', async (_mode, config, workers, groupPolicy) => {
+    const run = await runPlan(plan, config, { portsOn: (scheduler) => ({ approver: createScriptedApprover({ scheduler }) }) });
+    const simulated = simulatePlan(definePlan(plan), { workers, durations, groupPolicy });
+    expect(firstStarts(run.events)).toEqual(simulated.phases.map((scheduled) => [scheduled.phaseId, scheduled.startMs]));
+    expect(run.summary?.durationMs).toBe(simulated.makespanMs);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { fail } from './__fixtures__/fake-runner.js';
-import { eventsOf, replayConcurrency } from './__fixtures__/play-run.js';
+import { eventsOf, firstStarts, replayConcurrency } from './__fixtures__/play-run.js';
 import { createMemoryStore, recordOf } from './__fixtures__/memory-store.js';
 import { phase, runPlan } from './__fixtures__/run-harness.js';
 import { definePlan } from '../plan/define-plan.js';
@@ -18,6 +18,21 @@ describe('createRun stall watchdog', () => {
     expect(startedAfter).toEqual([4, 5, 6]);
     for (const id of startedAfter) expect(runningBeforeStart.get(id)).toBe(0);
     expect(run.summary?.outcome).toBe('succeeded');
+  });
+
+  it('after falling back starts the waiting phases in plan order, as a sequential run would', async () => {
+    // Remaining critical paths: 5 → 350, 6 → 300, 3 and 4 → 100; before the fallback 5 would start before 3 and 4.
+    const plan = [phase(1, 500), phase(2, 500), phase(3, 100), phase(4, 100), phase(5, 50), phase(6, 300, { dependsOn: [5] })];
+    const run = await runPlan(plan, { mode: 'parallel', maxWorkers: 2, groupPolicy: 'ignore', stallWindowMs: 200 });
+    expect(eventsOf(run.events, 'mode:fell-back')).toHaveLength(1);
+    expect(firstStarts(run.events)).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, 500],
+      [4, 600],
+      [5, 700],
+      [6, 750],
+    ]);
   });
 
   it('does not fall back while phases keep finishing within the window', async () => {

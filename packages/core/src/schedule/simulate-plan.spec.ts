@@ -123,6 +123,13 @@ describe('simulatePlan', () => {
     expect(Math.max(...[...inIdOrder.values()].map((slot) => slot.endMs))).toBe(16_000);
   });
 
+  it('with one worker runs the phases in plan order, the order analyzePlan lists, whatever the critical path', () => {
+    const schedule = simulatePlan(companion, { workers: 1, durations: companionMs });
+    expect(schedule.phases.map((p) => p.phaseId)).toEqual([7, 10, 5, 20, 30, 40, 50, 60, 1]);
+    expect(schedule.phases.map((p) => p.phaseId)).toEqual(analyzePlan(companion).order);
+    expect(schedule.makespanMs).toBe(26_500);
+  });
+
   it('lets every phase that ends at the same instant free its worker before choosing the next', () => {
     // At 1 s both 1 and 2 end. Ending 1 alone first would start its dependent 3 at once; ending both first lets
     // 4 and 5, on the longer chain, take the two workers.
@@ -225,12 +232,12 @@ describe('simulatePlan on random DAGs, by property', () => {
     );
   });
 
-  it("matches plain list scheduling by longest remaining path under 'ignore'", () => {
+  it("matches plain list scheduling under 'ignore': longest remaining path first, plan order with one worker", () => {
     fc.assert(
       fc.property(cases, ({ phases, durations, workers }) => {
         const plan = definePlan(phases);
         const { remainingMs } = computePathTimes(plan, topologicalOrder(plan), durations);
-        const expected = listSchedule(plan, durations, workers, (id) => remainingMs.get(id) ?? 0);
+        const expected = listSchedule(plan, durations, workers, workers === 1 ? () => 0 : (id) => remainingMs.get(id) ?? 0);
         const schedule = simulatePlan(plan, { workers, durations, groupPolicy: 'ignore' });
         expect(new Map(schedule.phases.map((p) => [p.phaseId, { startMs: p.startMs, endMs: p.endMs }]))).toEqual(expected);
       }),

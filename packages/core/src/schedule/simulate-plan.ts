@@ -41,7 +41,9 @@ export interface SimulatePlanOptions {
 
 /**
  * Plays the scheduler itself — the same engine as a real run, in dry-run form — on a virtual clock where every
- * phase succeeds after its duration: what a worker count buys, and the makespan `analyzePlan` reports.
+ * phase succeeds after its duration: what a worker count buys, and the makespan `analyzePlan` reports. With one
+ * worker it shows a sequential or interactive run (phases in plan order, the lowest ready id first); with more,
+ * a parallel run with that many workers (the longest remaining critical path first).
  * Phases are given the lowest free worker slot as they start.
  * @throws RangeError when `workers` is not a positive integer or a duration is negative or not finite.
  * @example

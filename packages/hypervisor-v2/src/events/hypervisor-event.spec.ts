@@ -21,6 +21,8 @@ const everyEvent: HypervisorEvent[] = [
   { ...base, type: 'breaker:opened', consecutiveFailures: 5, cooldownMs: 60_000 },
   { ...base, type: 'breaker:half-opened' },
   { ...base, type: 'breaker:closed' },
+  { ...base, type: 'breaker:restored', state: 'open', fromRunId: 'run-20260101T120000Z-1a2b3c', openedAt: 1_767_268_800_000, remainingMs: 42_000 },
+  { ...base, type: 'breaker:restored', state: 'half-open', fromRunId: 'run-20260101T120000Z-1a2b3c', openedAt: 1_767_268_800_000, remainingMs: 0 },
   { ...base, type: 'mode:fell-back', from: 'parallel', to: 'sequential', reason: 'no progress for 600 s' },
   {
     ...base,
@@ -71,6 +73,7 @@ describe('parseHypervisorEvent', () => {
     ['a finished status that is not final', { ...base, type: 'phase:finished', phaseId: 1, status: 'running', attempts: 1, durationMs: 1 }, /status: /],
     ['an unknown field', { ...base, type: 'breaker:closed', colour: 'red' }, /Unrecognized key: "colour"/],
     ['an unknown stream', { ...base, type: 'phase:output', phaseId: 1, attempt: 1, stream: 'stdin', text: '' }, /stream: /],
+    ['a breaker restored closed', { ...base, type: 'breaker:restored', state: 'closed', fromRunId: 'r', openedAt: 0, remainingMs: 0 }, /state: /],
   ])('rejects %s, naming the source and the field', (_name, input, pattern) => {
     const message = issueMessage(input);
     expect(message).toMatch(/^events\.jsonl:3: invalid hypervisor event: /);

@@ -148,6 +148,21 @@ export const hypervisorEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('breaker:closed') }),
   z.strictObject({
     ...base,
+    type: z.literal('breaker:restored'),
+    /**
+     * How the run starts from the breaker an earlier run of the plan left open: `open` while that breaker's cool-down
+     * lasts (phases not started end `skipped`, reason `circuit-open`), `half-open` after it (one probe phase may run).
+     */
+    state: z.enum(['open', 'half-open']),
+    /** The earlier run whose breaker this run starts from. */
+    fromRunId: z.string().min(1),
+    /** When that breaker opened, in milliseconds since the epoch. */
+    openedAt: milliseconds,
+    /** What is left of the cool-down; 0 when half-open. */
+    remainingMs: milliseconds,
+  }),
+  z.strictObject({
+    ...base,
     type: z.literal('mode:fell-back'),
     from: executionModeSchema,
     to: executionModeSchema,

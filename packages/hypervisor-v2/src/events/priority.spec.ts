@@ -7,6 +7,7 @@ describe('priorityOf', () => {
   it('puts run boundaries and an open breaker first and output last', () => {
     expect(priorityOf({ ...base, type: 'run:started', plan: 'p', phaseIds: [], mode: 'sequential', maxWorkers: 1 })).toBe(1);
     expect(priorityOf({ ...base, type: 'breaker:opened', consecutiveFailures: 5, cooldownMs: 60_000 })).toBe(1);
+    expect(priorityOf({ ...base, type: 'breaker:restored', state: 'open', fromRunId: 'r0', openedAt: 0, remainingMs: 1_000 })).toBe(1);
     expect(priorityOf({ ...base, type: 'phase:output', phaseId: 1, attempt: 1, stream: 'stderr', text: '' })).toBe(9);
   });
 

@@ -7,8 +7,8 @@ import type { HypervisorEvent, HypervisorEventType } from './hypervisor-event.js
 export type EventPriority = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
 
 /**
- * The default priority of each event type, mapped onto the original's levels: run boundaries and an open
- * breaker are critical (like session start/end and escalation), failures are high (like tool failures),
+ * The default priority of each event type, mapped onto the original's levels: run boundaries and an open (or
+ * restored) breaker are critical (like session start/end and escalation), failures are high (like tool failures),
  * starts and retries are coordination (like task delegation), completions are standard (like task
  * completion), queueing is completion tracking, the agent's progress and output are telemetry.
  */
@@ -16,6 +16,7 @@ export const EVENT_PRIORITIES: Readonly<Record<HypervisorEventType, EventPriorit
   'run:started': 1,
   'run:finished': 1,
   'breaker:opened': 1,
+  'breaker:restored': 1,
   'budget:reached': 1,
   'mode:fell-back': 2,
   'handler:failed': 2,

@@ -171,7 +171,9 @@ function launchFailure(plan: AttemptPlan, error: unknown): AttemptResult {
   const { name, message } = toEventError(error);
   const errno = errnoOf((error as { cause?: unknown } | null)?.cause);
   if (errno === 'ENOENT' || errno === 'EACCES') return { outcome: 'fatal', error: missingAgentError(plan.profile, String(errno)) };
-  return failure(name, 'launch_failed', `cannot run ${plan.profile.name} (${plan.spec.command}): ${message}`);
+  // Our own log found the disk full: not the agent's failure, and no retry can help (the run stops).
+  const code = (error as { code?: unknown } | null)?.code === 'storage_full' ? 'storage_full' : 'launch_failed';
+  return failure(name, code, `cannot run ${plan.profile.name} (${plan.spec.command}): ${message}`);
 }
 
 const agentEvent = (progress: AgentProgress): RunnerEvent => ({ type: 'agent', progress });

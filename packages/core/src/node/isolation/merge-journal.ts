@@ -5,7 +5,9 @@ import type { PhaseCheckpoint } from '@kazuba/toon';
 import type { Phase } from '../../plan/plan.js';
 import { buildPhaseRecord } from '../../schedule/run-records.js';
 import type { AttemptIsolation, AttemptRequest, AttemptResult } from '../../schedule/ports.js';
+import { CoreError } from '../../core-error.js';
 import { runFolder } from '../store/run-folder.js';
+import { storageFullCode } from '../store/storage-full.js';
 
 /**
  * The merge journal: before a phase's branch is merged, the record its checkpoint will hold is written to
@@ -56,11 +58,20 @@ function recordOf(intent: MergeIntent, phase: Phase): PhaseCheckpoint {
 
 /**
  * Writes, atomically, the record of an attempt whose branch is about to be merged.
- * @throws the file system's error when the journal cannot be written (the merge must then not happen).
+ * @throws CoreError `storage_full` when the disk is full or read-only, else the file system's error (the merge must
+ *   then not happen).
  */
 export async function writeMergeIntent(root: string, intent: MergeIntent): Promise<void> {
   const { phase, runId } = intent.request;
-  await writeCheckpoint(join(journalFolder(root, runId), `phase-${phase.id}.toon`), recordOf(intent, phase));
+  const path = join(journalFolder(root, runId), `phase-${phase.id}.toon`);
+  try {
+    await writeCheckpoint(path, recordOf(intent, phase));
+  } catch (error) {
+    // A full disk stops the run (see the storage guard); any other failure fails the attempt as it was.
+    const code = storageFullCode(error);
+    if (code === undefined) throw error;
+    throw new CoreError('storage_full', `cannot write the merge journal ${path}: ${code}`, { path }, { cause: error });
+  }
 }
 
 /** The journal entries of a run; an entry that cannot be read is left out (it never makes a phase complete). */

@@ -4,6 +4,7 @@ import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { storageFullCode } from '../store/storage-full.js';
 import { messageOf } from './error-details.js';
 
 /** Which output stream of a process a piece of text came from. */
@@ -38,7 +39,7 @@ class FileLog implements ProcessLog {
   ) {
     // A stream emits at most one 'error'.
     out.on('error', (error) => {
-      const failure = new CoreError('log_failed', `cannot write log file ${file}: ${messageOf(error)}`, { file }, { cause: error });
+      const failure = logFailure('write', file, error);
       this.#failure = failure;
       for (const listener of this.#errorListeners) listener(failure);
     });
@@ -105,6 +106,12 @@ export async function openProcessLog(file: string, header: string | undefined): 
     if (header !== undefined) log.line(header);
     return log;
   } catch (error) {
-    throw new CoreError('log_failed', `cannot open log file ${file}: ${messageOf(error)}`, { file }, { cause: error });
+    throw logFailure('open', file, error);
   }
+}
+
+/** `log_failed`, or `storage_full` when the disk is full or read-only: the run then stops instead of retrying. */
+function logFailure(verb: 'open' | 'write', file: string, error: unknown): CoreError {
+  const code = storageFullCode(error) === undefined ? 'log_failed' : 'storage_full';
+  return new CoreError(code, `cannot ${verb} log file ${file}: ${messageOf(error)}`, { file }, { cause: error });
 }

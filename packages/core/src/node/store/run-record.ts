@@ -1,5 +1,11 @@
-import { writeCheckpoint } from '@kazuba/toon';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readCheckpoint, writeCheckpoint } from '@kazuba/toon';
 import type { HypervisorEvent } from '@kazuba/hypervisor-v2';
+import type { PreviousBreaker } from '../../schedule/ports.js';
+import { runsFolder } from './run-folder.js';
+import { readRunStates } from './run-states.js';
 
 /** One phase in the run record. */
 interface PhaseEntry {
@@ -18,7 +24,13 @@ export interface RunRecord {
   /** The hypervisor's process id: a later run uses it to tell a crashed run from a live one. */
   readonly pid: number;
   readonly updated_at: string;
+  /** `closed`, `opened` or `half-opened`. */
   readonly breaker: string;
+  /**
+   * When the breaker last opened (ISO 8601), in this run or, for a run that started from it, in an earlier one; absent
+   * while it never opened, and in records written before it existed.
+   */
+  readonly breaker_opened_at?: string;
   readonly outcome: string;
   readonly phases: readonly ({ readonly phase_id: number } & Readonly<PhaseEntry>)[];
 }
@@ -32,12 +44,17 @@ export class RunRecorder {
   private readonly phases = new Map<number, PhaseEntry>();
   private header = { run_id: '', plan: '', mode: '', started_at: '' };
   private breaker = 'closed';
+  private breakerOpenedAt: string | undefined;
   private outcome = 'running';
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
   private failure: unknown;
 
-  constructor(private readonly path: string) {}
+  /** @param onWriteFailure told of a failed rewrite at once (the record keeps the first failure for `settled`). */
+  constructor(
+    private readonly path: string,
+    private readonly onWriteFailure?: (error: unknown) => void,
+  ) {}
 
   /** Updates the record from one event and schedules a rewrite when the event is a transition. */
   observe(event: HypervisorEvent): void {
@@ -65,9 +82,17 @@ export class RunRecorder {
       case 'phase:finished':
         return this.set(event.phaseId, { status: event.status, attempts: event.attempts, ...(event.reason === undefined ? {} : { reason: event.reason }) });
       case 'breaker:opened':
+        this.breakerOpenedAt = new Date(event.timestamp).toISOString();
+        this.breaker = 'opened';
+        return true;
       case 'breaker:half-opened':
       case 'breaker:closed':
         this.breaker = event.type.slice('breaker:'.length);
+        return true;
+      case 'breaker:restored':
+        // The cool-down runs from the opening in the earlier run: a chain of resumed runs must not extend it.
+        this.breakerOpenedAt = new Date(event.openedAt).toISOString();
+        this.breaker = event.state === 'open' ? 'opened' : 'half-opened';
         return true;
       case 'mode:fell-back':
         this.header = { ...this.header, mode: event.to };
@@ -94,6 +119,7 @@ export class RunRecorder {
       await writeCheckpoint(this.path, this.snapshot());
     } catch (error) {
       this.failure = error;
+      this.onWriteFailure?.(error);
     }
   }
 
@@ -104,8 +130,59 @@ export class RunRecorder {
       pid: process.pid,
       updated_at: new Date().toISOString(),
       breaker: this.breaker,
+      ...(this.breakerOpenedAt === undefined ? {} : { breaker_opened_at: this.breakerOpenedAt }),
       outcome: this.outcome,
       phases: [...this.phases].map(([phase_id, entry]) => ({ phase_id, ...entry })),
     };
   }
+}
+
+/** The fields of a run record that say which run it was and how it left its breaker; older records lack the time. */
+const breakerFieldsSchema = z.looseObject({
+  run_id: z.string(),
+  plan: z.string(),
+  started_at: z.string(),
+  updated_at: z.string().optional(),
+  breaker: z.string(),
+  breaker_opened_at: z.string().optional(),
+  outcome: z.string().optional(),
+});
+
+type BreakerFields = z.infer<typeof breakerFieldsSchema>;
+
+/** A record's time as epoch ms, or undefined when it holds none. */
+function timeOf(value: string | undefined): number | undefined {
+  const ms = value === undefined ? Number.NaN : Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The runs under `root` whose record can be read; one that cannot is left out, as by `readRunStates`. */
+async function readBreakerFields(root: string): Promise<BreakerFields[]> {
+  const folder = runsFolder(root);
+  const entries = await readdir(folder).catch(() => [] as string[]);
+  const records = await Promise.all(entries.map((entry) => readCheckpoint(join(folder, entry, 'run.toon')).then(({ value }) => value, () => undefined)));
+  return records.flatMap((value) => {
+    const parsed = breakerFieldsSchema.safeParse(value);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+/**
+ * The breaker as the previous run of `plan` under `root` left it, for a resumed run to start from: the previous run
+ * is the newest by start time whose record can be read, finished or crashed (a run still live is not previous). Its
+ * breaker counts when it was opened or half-opened; a record written before `breaker_opened_at` existed counts from
+ * its last update, which is no earlier than the opening.
+ * @returns undefined when there is no previous run, or its breaker was closed.
+ * @example
+ * const previousBreaker = await readPreviousBreaker(root, plan.name);
+ */
+export async function readPreviousBreaker(root: string, plan: string): Promise<PreviousBreaker | undefined> {
+  const runs = (await readBreakerFields(root)).filter((record) => record.plan === plan);
+  runs.sort((a, b) => (a.started_at < b.started_at ? 1 : a.started_at > b.started_at ? -1 : 0));
+  const states = runs.some((record) => record.outcome === 'running') ? await readRunStates(root) : undefined;
+  const previous = runs.find((record) => states?.get(record.run_id) !== 'live');
+  if (previous === undefined || (previous.breaker !== 'opened' && previous.breaker !== 'half-opened')) return undefined;
+  const openedAtMs = timeOf(previous.breaker_opened_at) ?? timeOf(previous.updated_at);
+  if (openedAtMs === undefined) return undefined;
+  return { runId: previous.run_id, state: previous.breaker === 'opened' ? 'open' : 'half-open', openedAtMs };
 }
