@@ -4,7 +4,6 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateHistory, historyPhases } from '../__fixtures__/history.js';
-import { isBridgeError } from '../errors.js';
 import type { BridgeError } from '../errors.js';
 import { loadDurationHistory } from '../history/duration-history.js';
 import type { EstimablePhase, PhaseEstimator } from '../history/phase-estimator.js';
@@ -12,6 +11,7 @@ import { readLearningEvents, writeLearningEventsJsonl } from '../io/learning-eve
 import { formatLearningEventsJsonl } from '../jsonl.js';
 import { compactLearningEvents } from './compact-learning-events.js';
 import { compactLearningEventsFile } from './compact-learning-events-file.js';
+import { rejectionOf } from '../__fixtures__/rejection.js';
 
 const hints: PhaseEstimator<EstimablePhase, 'hint'> = { estimate: () => ({ durationMs: 600_000, source: 'hint' }) };
 const history = generateHistory(120);
@@ -35,16 +35,6 @@ async function fileWith(text: string): Promise<string> {
   const path = join(folder, 'learning.jsonl');
   await writeFile(path, text);
   return path;
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<BridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isBridgeError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a BridgeError');
 }
 
 async function estimatesFrom(path: string): Promise<unknown[]> {

@@ -3,21 +3,11 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { phaseStart, runEvents } from '../__fixtures__/events.js';
-import { isBridgeError } from '../errors.js';
 import type { BridgeError } from '../errors.js';
 import { formatLearningEventsJsonl } from '../jsonl.js';
 import type { LearningEvent } from '../learning-event.js';
 import { readLearningEvents, writeLearningEventsJsonl } from './learning-event-files.js';
-
-async function rejectionOf(promise: Promise<unknown>): Promise<BridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isBridgeError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a BridgeError');
-}
+import { rejectionOf } from '../__fixtures__/rejection.js';
 
 const good = JSON.stringify(phaseStart);
 let dir: string;

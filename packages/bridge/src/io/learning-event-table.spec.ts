@@ -5,19 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { phaseStart, runEvents } from '../__fixtures__/events.js';
 import { isBridgeError } from '../errors.js';
-import type { BridgeError } from '../errors.js';
 import type { LearningEvent } from '../learning-event.js';
 import { LEARNING_EVENT_METADATA_COLUMNS, toLearningEventRows, writeLearningEventsToon } from './learning-event-table.js';
-
-async function rejectionOf(promise: Promise<unknown>): Promise<BridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isBridgeError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a BridgeError');
-}
+import { rejectionOf } from '../__fixtures__/rejection.js';
 
 const HEADER =
   'event_type,phase_id,duration_ms,success,timestamp,attempt,status,exit_code,agent,turns,cost_usd,quality,run_id,plan_name,phase_hash,extra';

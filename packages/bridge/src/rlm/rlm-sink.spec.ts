@@ -2,21 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isBridgeError } from '../errors.js';
-import type { BridgeError } from '../errors.js';
 import { learningRecordSchema } from './learning-record.js';
 import type { LearningRecord } from './learning-record.js';
 import { createJsonlRlmSink } from './rlm-sink.js';
-
-async function rejectionOf(promise: Promise<unknown>): Promise<BridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isBridgeError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a BridgeError');
-}
+import { rejectionOf } from '../__fixtures__/rejection.js';
 
 const record = (phase_id: number): LearningRecord => ({
   state: { phase_id, attempt: 1, consecutive_failures: 0, status: 'queued' },
