@@ -21,6 +21,8 @@ export interface PlanRunSetup {
   readonly onRecovery: (recovered: readonly RecoveredRun[]) => void;
   /** Told that the run's own writes found the storage full: the run stops as on a cancel. */
   readonly onStorageFull: (message: string) => void;
+  /** Told that the run's event log could not be written: the run goes on without it. */
+  readonly onEventLogFailure: (message: string) => void;
   readonly estimator: Estimator;
   readonly signal: AbortSignal;
   readonly hypervisorVersion: string;
@@ -60,6 +62,7 @@ export function startPlanRun(setup: PlanRunSetup, observer: PlanRunObserver): Pl
     onIsolation: setup.onIsolation,
     onRecovery: setup.onRecovery,
     onStorageFull: setup.onStorageFull,
+    onEventLogFailure: setup.onEventLogFailure,
     ...(setup.maxTurns === undefined ? {} : { maxTurns: setup.maxTurns }),
     estimator: setup.estimator,
     signal: setup.signal,

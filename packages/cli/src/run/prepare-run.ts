@@ -254,6 +254,7 @@ export async function prepareRun(input: PrepareRunInput): Promise<PreparedRun> {
       storageFull = message;
       display.note(`stopped: ${message}`, 'error');
     },
+    onEventLogFailure: (message) => display.note(`warning: ${message}`, 'info'),
     ...(options.maxTurns === undefined ? {} : { maxTurns: options.maxTurns }),
     estimator,
     signal: controller.signal,

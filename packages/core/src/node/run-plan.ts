@@ -24,6 +24,7 @@ import type { RoutingRuleInput } from './agents/routing.js';
 import { createProcessSupervisor } from './process/process-supervisor.js';
 import { reapOrphans } from './process/reap-orphans.js';
 import { createFileCheckpointStore } from './store/file-checkpoint-store.js';
+import { RUN_EVENTS_FILE, createRunEventLog } from './store/run-event-log.js';
 import { RunRecorder, readPreviousBreaker } from './store/run-record.js';
 import { storageFullCode } from './store/storage-full.js';
 import { createStorageGuard } from './store/storage-guard.js';
@@ -94,6 +95,11 @@ export interface RunPlanOptions {
    * read-only: the run then stops as on a cancel (nothing retried, no breaker failure) and a later run resumes.
    */
   readonly onStorageFull?: (message: string) => void;
+  /**
+   * Told, once, in one line, that the run's event log (`.hypervisor/runs/<run-id>/events.jsonl`) cannot be written:
+   * the run goes on without it (a full or read-only disk is told through `onStorageFull` instead: it stops the run).
+   */
+  readonly onEventLogFailure?: (message: string) => void;
   /** Told which isolation the run uses, before any phase starts. */
   readonly onIsolation?: (decision: IsolationDecision) => void;
   /**
@@ -150,6 +156,10 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
     const supervisor = createProcessSupervisor();
     const guard = createStorageGuard(options.onStorageFull);
     const recorder = config.mode === 'dry_run' ? undefined : new RunRecorder(join(runDir, 'run.toon'), (error) => guard.check(error, 'the run record'));
+    const eventLog = config.mode === 'dry_run' ? undefined : createRunEventLog(join(runDir, RUN_EVENTS_FILE), {
+      // A full disk is the guard's to tell (it stops the run); any other failure only loses the log.
+      onWriteFailure: (message, error) => (storageFullCode(error) === undefined ? options.onEventLogFailure?.(message) : guard.check(error, 'the event log')),
+    });
     const runner = createProcessRunner({
       supervisor,
       root,
@@ -166,6 +176,7 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
     const store = createFileCheckpointStore({ root, format: config.checkpointFormat });
     const settle = defer(async () => {
       await supervisor.shutdown();
+      await eventLog?.close();
       // A record the full disk could not take has stopped the run and said so already.
       await recorder?.settled().catch((error: unknown) => {
         if (storageFullCode(error) === undefined) throw error;
@@ -201,10 +212,16 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
           ...(previousBreaker === undefined ? {} : { previousBreaker }),
         }),
       ),
-      tap((event) => recorder?.observe(event)),
+      tap((event) => {
+        recorder?.observe(event);
+        eventLog?.observe(event);
+      }),
     );
-    return concat(run$, settle).pipe(
-      tap({ unsubscribe: () => void supervisor.shutdown(), error: () => void supervisor.shutdown() }),
+    const stop = (): void => {
+      void supervisor.shutdown();
+      void eventLog?.close();
+    };
+    return concat(run$, settle).pipe(tap({ unsubscribe: stop, error: stop }),
     );
   });
 }
