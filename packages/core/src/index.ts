@@ -45,3 +45,22 @@ export type {
 } from './schedule/ports.js';
 export type { BreakerState } from './schedule/breaker.js';
 export type { PhaseResumeDecision } from './schedule/resume-decisions.js';
+export { buildRunReport } from './report/build-run-report.js';
+export type { BuildRunReportInput } from './report/build-run-report.js';
+export type {
+  AttemptBar,
+  AttemptOutcome,
+  ReportBar,
+  ReportEdge,
+  ReportFinishedStatus,
+  ReportLane,
+  ReportMarker,
+  ReportPath,
+  ReportPhaseRow,
+  ReportPhaseStatus,
+  RunReport,
+  RunReportHeader,
+  RunReportOutcome,
+  WaitBar,
+  WaitKind,
+} from './report/run-report.js';
