@@ -1,5 +1,5 @@
 import { formatDuration } from '@kazuba/core';
-import type { AttemptBar, ReportMarker, RunReport, WaitBar } from '@kazuba/core';
+import type { AttemptBar, ReportBar, ReportMarker, RunReport, WaitBar } from '@kazuba/core';
 import { formatUsd } from '../run/live-frame.js';
 import { escapeAttribute, escapeHtml } from './escape.js';
 import { formatPhaseName } from './phase-name.js';
@@ -84,20 +84,22 @@ function laneY(lane: number): number {
   return AXIS_HEIGHT + lane * LANE_HEIGHT + (LANE_HEIGHT - BAR_HEIGHT) / 2;
 }
 
-function renderAttempt(bar: AttemptBar, scale: Scale, titles: TitlesById): string {
-  const text = describeAttempt(bar, titles);
+/** A bar's rectangle: focusable, its text as both its accessible name and its tooltip. */
+function barRect(bar: ReportBar, scale: Scale, classes: string, data: string, text: string): string {
   const x = scale.x(bar.startMs);
   const width = Math.max(1, scale.x(bar.endMs) - x);
+  const place = `x="${num(x)}" y="${num(laneY(bar.lane))}" width="${num(width)}" height="${BAR_HEIGHT}"`;
+  return `<rect class="${classes}" ${place} ${data} tabindex="0" role="img" aria-label="${escapeAttribute(text)}"><title>${escapeHtml(text)}</title></rect>`;
+}
+
+function renderAttempt(bar: AttemptBar, scale: Scale, titles: TitlesById): string {
   const classes = `bar o-${bar.outcome}${bar.critical ? ' crit' : ''}`;
-  return `<rect class="${classes}" x="${num(x)}" y="${num(laneY(bar.lane))}" width="${num(width)}" height="${BAR_HEIGHT}" data-phase-id="${bar.phaseId}" data-attempt="${bar.attempt}" tabindex="0" role="img" aria-label="${escapeAttribute(text)}"><title>${escapeHtml(text)}</title></rect>`;
+  return barRect(bar, scale, classes, `data-phase-id="${bar.phaseId}" data-attempt="${bar.attempt}"`, describeAttempt(bar, titles));
 }
 
 function renderWait(bar: WaitBar, scale: Scale, titles: TitlesById): string {
-  const text = describeWait(bar, titles);
-  const x = scale.x(bar.startMs);
-  const width = Math.max(1, scale.x(bar.endMs) - x);
   const classes = `wait w-${bar.wait}${bar.open ? ' open' : ''}`;
-  return `<rect class="${classes}" x="${num(x)}" y="${num(laneY(bar.lane))}" width="${num(width)}" height="${BAR_HEIGHT}" data-wait-for="${bar.phaseId}" data-attempt="${bar.attempt}" tabindex="0" role="img" aria-label="${escapeAttribute(text)}"><title>${escapeHtml(text)}</title></rect>`;
+  return barRect(bar, scale, classes, `data-wait-for="${bar.phaseId}" data-attempt="${bar.attempt}"`, describeWait(bar, titles));
 }
 
 function renderAxis(scale: Scale, bottom: number): string {

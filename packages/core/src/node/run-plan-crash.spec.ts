@@ -1,15 +1,14 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCheckpoint } from '@kazuba/toon';
 import { runPlan } from './run-plan.js';
-import { writeShellPlan } from './__fixtures__/shell-plan.js';
+import { removeShellPlans, writeShellPlan } from './__fixtures__/shell-plan.js';
 
-const roots: string[] = [];
-afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+afterAll(removeShellPlans);
 
 const child = fileURLToPath(new URL('./__fixtures__/run-plan-child.mjs', import.meta.url));
 const built = fileURLToPath(new URL('../../dist/node/index.js', import.meta.url));
@@ -50,7 +49,6 @@ describe('runPlan after the hypervisor itself is SIGKILLed', () => {
       { id: 3, run: record(3), dependsOn: [1] },
       { id: 4, run: record(4), dependsOn: [2, 3] },
     ]);
-    roots.push(root);
     await runUntilPhase2Hangs(planDir, root);
     // Its phase process group outlives the SIGKILLed hypervisor; the next run finds and ends it.
     const orphan = Number(await readFile(join(root, 'pid'), 'utf8'));
@@ -77,7 +75,6 @@ describe('runPlan after the hypervisor itself is SIGKILLed', () => {
       { id: 3, run: 'echo three > three.txt', dependsOn: [1] },
       { id: 4, run: 'cat one.txt two.txt three.txt > all.txt', dependsOn: [2, 3] },
     ]);
-    roots.push(root);
     const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
     git('init', '--quiet', '--initial-branch=main');
     await writeFile(join(root, '.gitignore'), 'plan/\ncheckpoints/\nonce\npid\n');

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, symlink } from 'node:fs/promises';
+import { mkdir, readFile, readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, toArray } from 'rxjs';
@@ -10,16 +10,11 @@ import type { HypervisorEvent } from '@kazuba/hypervisor-v2';
 import { createPlanRun, runPlan } from './run-plan.js';
 import { readRunEvents } from './store/read-run-events.js';
 import { latestRunId } from './store/list-runs.js';
-import { writeShellPlan } from './__fixtures__/shell-plan.js';
+import { removeShellPlans, writeShellPlan } from './__fixtures__/shell-plan.js';
 
-const roots: string[] = [];
-afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+afterAll(removeShellPlans);
 
-async function plan(...phases: Parameters<typeof writeShellPlan>[0]): Promise<{ root: string; planDir: string }> {
-  const made = await writeShellPlan(phases);
-  roots.push(made.root);
-  return made;
-}
+const plan = (...phases: Parameters<typeof writeShellPlan>[0]) => writeShellPlan(phases);
 
 async function waitFor(path: string): Promise<void> {
   for (let i = 0; i < 400 && !existsSync(path); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));

@@ -1,13 +1,12 @@
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, symlink, unlink } from 'node:fs/promises';
+import { mkdir, readFile, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { createPlanRun, runPlan } from './run-plan.js';
-import { writeShellPlan } from './__fixtures__/shell-plan.js';
+import { removeShellPlans, writeShellPlan } from './__fixtures__/shell-plan.js';
 
-const roots: string[] = [];
-afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+afterAll(removeShellPlans);
 
 const ledgerLine = (id: number): string => `echo "${id},$HYPERVISOR_RUN_ID" >> "$HYPERVISOR_ROOT/ledger"`;
 
@@ -23,7 +22,6 @@ describeOnLinux('runPlan on a full disk', () => {
       { id: 2, run: ledgerLine(2), dependsOn: [1] },
       { id: 3, run: ledgerLine(3), dependsOn: [2] },
     ]);
-    roots.push(root);
     const log = join(root, '.hypervisor', 'runs', 'full', 'phase-2.log');
     await mkdir(join(root, '.hypervisor', 'runs', 'full'), { recursive: true });
     await symlink('/dev/full', log);

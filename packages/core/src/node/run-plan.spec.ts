@@ -1,22 +1,17 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { readCheckpoint } from '@kazuba/toon';
 import { isCoreError } from '../core-error.js';
 import { isPlanError } from '../plan/plan-error.js';
 import { createPlanRun, runPlan } from './run-plan.js';
-import { writeShellPlan } from './__fixtures__/shell-plan.js';
+import { removeShellPlans, writeShellPlan } from './__fixtures__/shell-plan.js';
 
-const roots: string[] = [];
-afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+afterAll(removeShellPlans);
 
-async function plan(...phases: Parameters<typeof writeShellPlan>[0]): Promise<{ root: string; planDir: string }> {
-  const made = await writeShellPlan(phases);
-  roots.push(made.root);
-  return made;
-}
+const plan = (...phases: Parameters<typeof writeShellPlan>[0]) => writeShellPlan(phases);
 
 const ledgerLine = (id: number): string => `echo "${id},$HYPERVISOR_ATTEMPT" >> "$HYPERVISOR_ROOT/ledger"`;
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,9 +11,17 @@ export interface ShellPhase {
   readonly extra?: string;
 }
 
-/** Writes a plan folder `plan/` inside a fresh project root and returns both paths. */
+const roots: string[] = [];
+
+/** Removes every project root {@link writeShellPlan} made. */
+export async function removeShellPlans(): Promise<void> {
+  await Promise.all(roots.splice(0).map((root) => rm(root, { recursive: true, force: true })));
+}
+
+/** Writes a plan folder `plan/` inside a fresh project root (removed by {@link removeShellPlans}) and returns both paths. */
 export async function writeShellPlan(phases: readonly ShellPhase[]): Promise<{ root: string; planDir: string }> {
   const root = await mkdtemp(join(tmpdir(), 'kazuba-run-plan-'));
+  roots.push(root);
   const planDir = join(root, 'plan');
   await mkdir(join(planDir, 'validation'), { recursive: true });
   for (const phase of phases) {
