@@ -7,6 +7,7 @@ import { registerConfigCommand } from './commands/config.js';
 import { registerEventsCommands } from './commands/events.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerPlanCommand } from './commands/plan.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerStatusCommand } from './commands/status.js';
 
@@ -29,6 +30,7 @@ export function createProgram(io: CliIo): Command {
   registerRunCommand(program, io);
   registerPlanCommand(program, io);
   registerStatusCommand(program, io);
+  registerReportCommand(program, io);
   registerCleanCommand(program, io);
   registerCheckpointCommands(program, io);
   registerEventsCommands(program, io);
