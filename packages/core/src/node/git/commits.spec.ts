@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { createRepo, commitFile, failureOf, git, removeTempDirs, withoutIdentity, writeText } from './__fixtures__/temp-repo.js';
-import { commitAll, headOf } from './commits.js';
+import { commitAll, headOf, holdsCommit } from './commits.js';
 import { addWorktree } from './worktrees.js';
 
 afterAll(removeTempDirs);
@@ -71,5 +71,17 @@ describe('headOf', () => {
     const repo = await createRepo(false);
     const error = await failureOf(headOf(repo));
     expect(error.message).toBe(`git rev-parse --verify HEAD failed in ${repo}: fatal: Needed a single revision`);
+  });
+});
+
+describe('holdsCommit', () => {
+  it('says whether HEAD already holds a commit: its own and older ones, not one on another branch', async () => {
+    const repo = await createRepo();
+    const first = await headOf(repo);
+    await git(repo, 'checkout', '--quiet', '-b', 'side');
+    const side = await commitFile(repo, 'side.txt', 'side\n', 'on the side');
+    await git(repo, 'checkout', '--quiet', 'main');
+    expect(await holdsCommit(repo, first)).toBe(true);
+    expect(await holdsCommit(repo, side)).toBe(false);
   });
 });

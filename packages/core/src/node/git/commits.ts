@@ -43,3 +43,12 @@ export async function headOf(repoOrWorktree: string, options: GitOptions = {}): 
   const { stdout } = await runGit(repoOrWorktree, ['rev-parse', '--verify', 'HEAD'], options);
   return stdout.trim();
 }
+
+/**
+ * Whether the commit checked out in `repo` (its HEAD) already holds `commit`: merging it would bring nothing.
+ * @example
+ * if (await holdsCommit(root, phaseCommit)) return; // already merged
+ */
+export async function holdsCommit(repo: string, commit: string, options: GitOptions = {}): Promise<boolean> {
+  return (await runGit(repo, ['merge-base', '--is-ancestor', commit, 'HEAD'], { ...options, allowFailure: true })).exitCode === 0;
+}

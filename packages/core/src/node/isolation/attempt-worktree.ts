@@ -68,10 +68,6 @@ async function previousTip(root: string, request: AttemptRequest): Promise<strin
   return found.exitCode === 0 ? found.stdout.trim() : undefined;
 }
 
-/** Whether the integration branch (the root's HEAD) already holds `commit`: merging it would bring nothing. */
-export async function isMergedAlready(root: string, commit: string): Promise<boolean> {
-  return (await runGit(root, ['merge-base', '--is-ancestor', commit, 'HEAD'], { allowFailure: true })).exitCode === 0;
-}
 
 /**
  * Removes a merged attempt's worktree and branch, and the run's worktrees folder once it is empty; a failure to

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, realpath, rmdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { holdsCommit } from '../git/commits.js';
 import { runGit } from '../git/git.js';
 import type { GitOptions } from '../git/git.js';
 import { deleteBranch, listWorktrees } from '../git/worktrees.js';
@@ -92,8 +93,8 @@ async function leftoverBranches(root: string, states: ReadonlyMap<string, RunSta
     const parts = name.split('/');
     if (parts.length !== 3) continue;
     const runId = parts[1] as string;
-    const ancestry = await runGit(root, ['merge-base', '--is-ancestor', commit, 'HEAD'], { ...options, allowFailure: true });
-    found.push({ name, runId, runState: stateOf(states, runId), commit, merged: ancestry.exitCode === 0, ...phaseOf(parts[2] as string) });
+    const merged = await holdsCommit(root, commit, options);
+    found.push({ name, runId, runState: stateOf(states, runId), commit, merged, ...phaseOf(parts[2] as string) });
   }
   return found;
 }

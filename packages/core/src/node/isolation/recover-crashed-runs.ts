@@ -1,7 +1,7 @@
 import { firstValueFrom, from } from 'rxjs';
 import type { Plan } from '../../plan/plan.js';
 import type { CheckpointStore } from '../../schedule/ports.js';
-import { isMergedAlready } from './attempt-worktree.js';
+import { holdsCommit } from '../git/commits.js';
 import { removeLeftovers } from './leftovers.js';
 import { forgetMergeIntent, readMergeJournal } from './merge-journal.js';
 import type { JournalEntry } from './merge-journal.js';
@@ -35,7 +35,7 @@ async function completeFromJournal(root: string, entry: JournalEntry, options: R
   const commit = record.isolation?.commit;
   const view = await firstValueFrom(from(options.store.read(phase)), { defaultValue: undefined }).catch(() => undefined);
   const recorded = view?.status === 'success' || view?.status === 'partial';
-  const complete = !recorded && commit !== undefined && (await isMergedAlready(root, commit));
+  const complete = !recorded && commit !== undefined && (await holdsCommit(root, commit));
   if (complete) await firstValueFrom(from(options.store.write(phase, record)), { defaultValue: undefined });
   // Merged and recorded, or never merged (its branch is a leftover): either way the entry is dealt with.
   await forgetMergeIntent(entry);

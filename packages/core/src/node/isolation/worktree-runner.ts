@@ -2,12 +2,12 @@ import { defer, from, mergeMap, of } from 'rxjs';
 import type { Observable } from 'rxjs';
 import type { AttemptConflict, AttemptRequest, AttemptResult, PhaseRunner, RunnerEvent } from '../../schedule/ports.js';
 import { settleOnce } from '../agents/run-attempt.js';
-import { commitAll, headOf } from '../git/commits.js';
+import { commitAll, headOf, holdsCommit } from '../git/commits.js';
 import { mergeBranch } from '../git/merge.js';
 import type { MergeOutcome } from '../git/merge.js';
 import { createMergeLock } from '../git/merge-lock.js';
 import type { MergeLock } from '../git/merge-lock.js';
-import { checkpointInside, createAttemptWorktree, isMergedAlready, removeMergedWorktree, touchedBetween } from './attempt-worktree.js';
+import { checkpointInside, createAttemptWorktree, removeMergedWorktree, touchedBetween } from './attempt-worktree.js';
 import type { AttemptWorktree } from './attempt-worktree.js';
 import { writeMergeIntent } from './merge-journal.js';
 
@@ -116,7 +116,7 @@ async function integrate(state: RunnerState, context: AttemptContext, result: At
   await commitAll(place.worktree, `phase ${id}: ${title}`, { exclude: checkpointInside(checkpoint) });
   const commit = await headOf(place.worktree);
   const where = { branch: place.branch, worktree: place.worktree };
-  if (await isMergedAlready(root, commit)) {
+  if (await holdsCommit(root, commit)) {
     const cleanup = await state.lock.runExclusive(() => removeMergedWorktree(root, place));
     return [...cleanup, resultEvent({ ...result, isolation: where })];
   }

@@ -57,4 +57,12 @@ describe('createStorageGuard', () => {
     await lastValueFrom(watched.run(request).pipe(toArray()));
     expect(guard.signal.reason).toBe('the disk quota is exceeded (EDQUOT): cannot write the log of phase 4; the run stopped, free some space and run it again to resume');
   });
+
+  it('does not guess an errno a storage_full result does not name', async () => {
+    const result: AttemptResult = { outcome: 'failed', error: { name: 'CoreError', code: 'storage_full', message: 'cannot write' } };
+    const guard = createStorageGuard();
+    const request = { runId: 'r', phase, attempt: 1, prompt: 'p', signal: new AbortController().signal };
+    await lastValueFrom(guard.watchRunner({ run: () => of({ type: 'result', result }) }).run(request).pipe(toArray()));
+    expect(String(guard.signal.reason)).toMatch(/^the storage cannot be written \(storage_full\): /);
+  });
 });

@@ -63,7 +63,10 @@ export function createStorageGuard(onFull?: (message: string) => void): StorageG
   };
 }
 
-/** The errno code named in a `storage_full` message (`…: ENOSPC: no space left on device, write`). */
+/**
+ * The errno code a `storage_full` result names (`…: ENOSPC: no space left on device, write`): a result carries
+ * only its error's code and message across the runner port, not the file system's error itself.
+ */
 function storageCodeOf(message: string): string {
-  return /\b(ENOSPC|EDQUOT|EROFS)\b/.exec(message)?.[1] ?? 'ENOSPC';
+  return /\b(ENOSPC|EDQUOT|EROFS)\b/.exec(message)?.[1] ?? 'storage_full';
 }
