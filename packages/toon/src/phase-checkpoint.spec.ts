@@ -24,8 +24,14 @@ describe('parsePhaseCheckpoint', () => {
   });
 
   it('accepts a minimal record of a running attempt', () => {
-    const { agent: _a, validation: _v, script_checkpoint: _s, finished_at: _f, duration_ms: _d, ...minimal } = finishedRecord;
+    const { agent: _a, validation: _v, quality: _q, script_checkpoint: _s, finished_at: _f, duration_ms: _d, ...minimal } = finishedRecord;
     expect(parsePhaseCheckpoint({ ...minimal, status: 'running' }).status).toBe('running');
+  });
+
+  it('reads a record written before qualities were recorded, without one', () => {
+    const { quality: _q, ...older } = finishedRecord;
+    expect(parsePhaseCheckpoint(older)).not.toHaveProperty('quality');
+    expect(parsePhaseCheckpoint(finishedRecord).quality).toBe(0.92);
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
@@ -35,6 +41,8 @@ describe('parsePhaseCheckpoint', () => {
     ['a malformed phase hash', { phase_hash: 'md5:abc' }, /phase_hash: expected "sha256:"/],
     ['another schema version', { schema_version: 2 }, /schema_version: /],
     ['an unknown field', { colour: 'blue' }, /Unrecognized key: "colour"/],
+    ['a quality on the 0-100 scale of the script rather than 0 to 1', { quality: 92 }, /quality: /],
+    ['a quality that is not a number', { quality: 'high' }, /quality: /],
     ['an agent outcome with a fractional exit code', { agent: { profile: 'claude', exit_code: 0.5 } }, /agent\.exit_code: /],
   ])('rejects %s and names the field', (_name, change, pattern) => {
     expect(messageOf(() => parsePhaseCheckpoint({ ...finishedRecord, ...change }))).toMatch(pattern);

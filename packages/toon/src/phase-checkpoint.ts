@@ -58,6 +58,11 @@ export const phaseCheckpointSchema = z.strictObject({
   run_id: z.string().min(1),
   agent: agentOutcomeSchema.optional(),
   validation: validationOutcomeSchema.optional(),
+  /**
+   * The score, from 0 to 1, the validation script gave the last attempt (its `{"quality": <0-100>}` line); absent
+   * when it printed none, and in checkpoints written before it was recorded.
+   */
+  quality: z.number().min(0).max(1).optional(),
   error: z.strictObject({ code: z.string().min(1), message: z.string() }).optional(),
   /** Under worktree isolation: the phase's branch, its commit and the integration branch's tip after the merge. */
   isolation: z.strictObject({ branch: z.string().min(1), commit: z.string().optional(), merge_commit: z.string().optional() }).optional(),

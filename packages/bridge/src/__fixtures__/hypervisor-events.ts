@@ -61,7 +61,7 @@ export const mixedRun: readonly HypervisorEvent[] = recordedRun('r-1', [
   },
   { type: 'phase:finished', timestamp: T0 + 108_000, phaseId: 14, status: 'skipped', attempts: 0, durationMs: 0, reason: 'dependency 13 failed' },
   { type: 'phase:started', timestamp: T0 + 108_000, phaseId: 15, attempt: 1 },
-  { type: 'phase:finished', timestamp: T0 + 128_000, phaseId: 15, status: 'partial', attempts: 1, durationMs: 20_000, reason: 'quality 0.5 below 0.8', exitCode: null },
+  { type: 'phase:finished', timestamp: T0 + 128_000, phaseId: 15, status: 'partial', attempts: 1, durationMs: 20_000, reason: 'quality 0.5 below 0.8', exitCode: null, quality: 0.5 },
   {
     type: 'run:finished',
     timestamp: T0 + 128_000,

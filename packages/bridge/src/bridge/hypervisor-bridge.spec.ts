@@ -109,7 +109,7 @@ const mixedRunEvents: LearningEvent[] = [
     phase_id: 15,
     duration_ms: 20_000,
     success: false,
-    metadata: { attempt: 1, status: 'partial', ...ctx, phase_hash: 'sha256:ee15', reason: 'quality 0.5 below 0.8' },
+    metadata: { attempt: 1, status: 'partial', quality: 0.5, ...ctx, phase_hash: 'sha256:ee15', reason: 'quality 0.5 below 0.8' },
     timestamp: iso(128_000),
   },
   {

@@ -230,7 +230,7 @@ class Bridge<P extends EstimablePhase> implements HypervisorBridge {
  * `phase:retrying` → `phase_retry`, `phase:finished` → `phase_end` (success or partial), `phase_failed` or
  * `phase_skipped` (skipped or cancelled), `run:finished` → `run_end`; other events are not recorded. Timestamps
  * are the events' own, in ISO 8601 UTC; metadata carries the attempt, status, exit code, agent, turns, cost,
- * run id, plan name (from `run:started`) and phase hash (from `phases`) where known.
+ * quality (from `phase:finished`), run id, plan name (from `run:started`) and phase hash (from `phases`) where known.
  * @example
  * const bridge = createHypervisorBridge({ phases: plan.phases });
  * const run$ = createRun(plan, config, ports).pipe(share());

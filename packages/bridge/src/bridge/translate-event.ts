@@ -195,6 +195,7 @@ export class EventTranslator {
       ...(typeof event.exitCode === 'number' ? { exit_code: event.exitCode } : {}),
       ...(agent === undefined ? {} : { agent }),
       ...agentMetadata(event),
+      ...(event.quality === undefined ? {} : { quality: event.quality }),
       ...this.#context(event.runId, run, event.phaseId),
       ...(event.reason === undefined ? {} : { reason: toOneLine(event.reason) }),
       ...(event.error === undefined ? {} : { error: errorMetadata(event.error) }),

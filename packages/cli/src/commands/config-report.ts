@@ -1,6 +1,7 @@
 import { formatDuration, parseHypervisorConfig } from '@kazuba/core';
 import { describeChoiceSource, describeRule, resolveProfiles } from '@kazuba/core/node';
 import type { AgentProfile, LoadedProjectConfig, RoutingRule } from '@kazuba/core/node';
+import { RUN_DEFAULTS } from '../run/run-defaults.js';
 import type { ResolvedRunOptions } from '../run/run-options.js';
 import { formatTable } from './text-table.js';
 
@@ -40,6 +41,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   timeout: '--timeout',
   retries: '--retries',
   keepGoing: '--keep-going',
+  report: '--report',
   checkpointFormat: '--checkpoint-format',
   groupPolicy: '--group-policy',
   maxTurns: '--max-turns',
@@ -69,6 +71,8 @@ function runValues(options: ResolvedRunOptions): Record<string, string | number 
     maxCost: options.maxCostUsd ?? 'none',
     retryFreshSession: options.retryFreshSession,
     isolation: options.isolation,
+    report: options.report,
+    'events.keepRuns': options.eventsKeepRuns ?? RUN_DEFAULTS.eventsKeepRuns,
   };
 }
 

@@ -56,6 +56,19 @@ describe('hypervisor config', () => {
     expect([defaults['maxCost'], defaults['retryFreshSession']]).toEqual([{ value: 'none', from: 'default' }, { value: false, from: 'default' }]);
   });
 
+  it('shows whether a run writes its report (--report, run.report) and how many runs keep their learning events', async () => {
+    const cwd = await projectWith('run:\n  report: true\n  events:\n    keepRuns: 20\n');
+    expect((await report(cwd)).run).toMatchObject({
+      report: { value: true, from: 'hypervisor.config.yaml:2' },
+      'events.keepRuns': { value: 20, from: 'hypervisor.config.yaml:4' },
+    });
+    const defaults = await report(await scratchDir());
+    expect([defaults.run['report'], defaults.run['events.keepRuns']]).toEqual([{ value: false, from: 'default' }, { value: 50, from: 'default' }]);
+    expect((await report(await scratchDir(), '--report')).run['report']).toEqual({ value: true, from: '--report' });
+    const text = await runCaptured(['config'], cwd);
+    expect(text.stdout).toMatch(/\n {2}report +true +hypervisor\.config\.yaml:2\n {2}events\.keepRuns +20 +hypervisor\.config\.yaml:4\n/);
+  });
+
   it('refuses a --max-cost that is not an amount of dollars above 0', async () => {
     const result = await runCaptured(['config', '--max-cost', '0'], await scratchDir());
     expect(result).toEqual({ code: 2, stdout: '', stderr: 'hypervisor: --max-cost: expected an amount of US dollars > 0, got "0"\n' });

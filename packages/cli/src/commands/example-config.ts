@@ -21,6 +21,9 @@ run:
     cooldown: 60s         # then one probe phase may run
   agent: claude           # the agent of phases without a run: line or an agent: of their own
   deniedEdits: partial    # an agent denied an edit: the phase ends partial, or (failed) the attempt fails
+  report: false           # true: write the run's HTML report (.hypervisor/runs/<run-id>/report.html) as it ends
+  events:
+    keepRuns: 50          # runs that keep all their learning events; older ones keep only their durations
 
 # A phase's own agent, model, max_turns and allowed_tools (front matter) win over these.
 agents:

@@ -73,6 +73,8 @@ describe('hypervisor init', () => {
     expect(run['workers']).toEqual({ value: 4, from: 'hypervisor.config.yaml:5' });
     expect(run['timeout']).toEqual({ value: '10m 00s', from: 'hypervisor.config.yaml:6' });
     expect(run['deniedEdits']).toEqual({ value: 'partial', from: expect.stringMatching(/^hypervisor\.config\.yaml:\d+$/) });
+    expect(run['report']).toEqual({ value: false, from: expect.stringMatching(/^hypervisor\.config\.yaml:\d+$/) });
+    expect(run['events.keepRuns']).toEqual({ value: 50, from: expect.stringMatching(/^hypervisor\.config\.yaml:\d+$/) });
     await writeFile(join(cwd, 'hypervisor.config.yaml'), 'run:\n  workers: 2\n');
     const again = await runCaptured(['init', 'second'], cwd);
     expect(again.stderr).toContain('(hypervisor.config.yaml exists already: kept as it is)');

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import type { ReportPhaseRow } from '@kazuba/core';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import type { Plan, ReportPhaseRow } from '@kazuba/core';
 import type { HypervisorEvent } from '@kazuba/hypervisor-v2';
 import type { PhaseLogTail } from '../report/phase-table.js';
 import { CliError } from '../run/cli-error.js';
@@ -90,4 +90,56 @@ export async function writeFileAtomically(file: string, text: string): Promise<v
     await rm(temp, { force: true });
     throw new CliError('invalid_option', `cannot write ${file}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** A path as the user reads it best: relative to `cwd` when inside it, else absolute. */
+export function shownPath(cwd: string, path: string): string {
+  const inCwd = relative(cwd, path);
+  return inCwd !== '' && !inCwd.startsWith('..') && !isAbsolute(inCwd) ? inCwd : path;
+}
+
+/** Which run {@link writeRunReport} reports, and where the page goes. */
+export interface WriteRunReportOptions {
+  /** The plan the run ran. */
+  readonly plan: Plan;
+  /** The project root the run ran in. */
+  readonly root: string;
+  /**
+   * The run to report.
+   * @default the newest run under `root`
+   */
+  readonly runId?: string | undefined;
+  /**
+   * Where to write the page, absolute.
+   * @default `.hypervisor/runs/<run-id>/report.html`
+   */
+  readonly output?: string | undefined;
+}
+
+/**
+ * Writes the report of a run, the one `hypervisor report` and `hypervisor run --report` write: reads the run's
+ * event log, builds the report (a live run's as a snapshot taken now), reads each failed phase's log tail, and
+ * writes the page atomically. Resolves with the path written.
+ * @throws CliError `invalid_option` when there is no such run, its event log is missing or holds no `run:started`, or
+ *   the page cannot be written
+ * @example
+ * const path = await writeRunReport({ plan, root: process.cwd(), runId: 'run-20260301-032000' });
+ */
+export async function writeRunReport(options: WriteRunReportOptions): Promise<string> {
+  // Loaded here, one after the other: `--help` loads nothing heavy, and Jest's ESM loader trips over concurrent
+  // imports of modules that share dependencies.
+  const { buildRunReport } = await import('@kazuba/core');
+  const { renderRunReportHtml } = await import('../report/report-html.js');
+  const run = await readReportRun(options.root, options.runId);
+  // A run that died before its first event was written leaves an empty log.
+  if (!run.events.some((event) => event.type === 'run:started')) {
+    throw new CliError('invalid_option', `run ${run.runId}: its events.jsonl holds no run:started, nothing to report`);
+  }
+  const now = Date.now();
+  // A live run's open attempts end now; a finished or crashed one's where its events stop.
+  const report = buildRunReport({ plan: options.plan, events: run.events, ...(run.live ? { snapshotAt: now } : {}) });
+  const failures = await readFailureTails(run.dir, report.phases);
+  const output = options.output ?? join(run.dir, 'report.html');
+  await writeFileAtomically(output, renderRunReportHtml(report, { failures, generatedAt: new Date(now).toISOString() }));
+  return output;
 }

@@ -1,4 +1,3 @@
-import { isAbsolute, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { loadPlanArg, resolveFromCwd } from './command-input.js';
@@ -10,28 +9,14 @@ interface ReportCommandOptions {
   readonly output?: string;
 }
 
-/** A path as the user reads it best: relative to the working directory when inside it, else absolute. */
-function shownPath(io: CliIo, path: string): string {
-  const inCwd = relative(resolveFromCwd(io), path);
-  return inCwd !== '' && !inCwd.startsWith('..') && !isAbsolute(inCwd) ? inCwd : path;
-}
-
 async function writeReport(io: CliIo, dir: string, options: ReportCommandOptions): Promise<void> {
-  // Loaded here, not at the top, so that `--help` and `--version` load nothing heavy; one after the other,
-  // since Jest's ESM loader trips over concurrent imports of modules that share dependencies.
-  const { buildRunReport } = await import('@kazuba/core');
-  const { renderRunReportHtml } = await import('../report/report-html.js');
-  const { readFailureTails, readReportRun, writeFileAtomically } = await import('./report-input.js');
+  // Loaded here, not at the top, so that `--help` and `--version` load nothing heavy.
+  const { shownPath, writeRunReport } = await import('./report-input.js');
   const plan = await loadPlanArg(io, dir);
   const root = resolveFromCwd(io, options.root ?? '.');
-  const run = await readReportRun(root, options.run);
-  const now = Date.now();
-  // A live run's open attempts end now; a finished or crashed one's where its events stop.
-  const report = buildRunReport({ plan, events: run.events, ...(run.live ? { snapshotAt: now } : {}) });
-  const failures = await readFailureTails(run.dir, report.phases);
-  const output = options.output === undefined ? join(run.dir, 'report.html') : resolveFromCwd(io, options.output);
-  await writeFileAtomically(output, renderRunReportHtml(report, { failures, generatedAt: new Date(now).toISOString() }));
-  io.stdout.write(`${shownPath(io, output)}\n`);
+  const output = options.output === undefined ? undefined : resolveFromCwd(io, options.output);
+  const written = await writeRunReport({ plan, root, runId: options.run, output });
+  io.stdout.write(`${shownPath(resolveFromCwd(io), written)}\n`);
 }
 
 /**

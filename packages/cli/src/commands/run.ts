@@ -33,6 +33,7 @@ export function addRunSettingOptions(command: Command): Command {
     .option('--timeout <seconds>', `time limit of one attempt of a phase (default: ${RUN_DEFAULTS.timeoutSeconds})`)
     .option('--retries <n>', `retries after a failed attempt (default: ${RUN_DEFAULTS.retries})`)
     .option('--keep-going', 'after a failure, still run every phase whose dependencies succeeded')
+    .option('--report', 'when the run ends, however it ends, write its HTML report to .hypervisor/runs/<run-id>/report.html and print its path')
     .option('--max-cost <usd>', 'budget in US dollars: once the attempts have cost that much, no phase or retry starts (default: none)')
     .option('--checkpoint-format <format>', `toon or kazuba (default: ${RUN_DEFAULTS.checkpointFormat})`)
     .option('--isolation <mode>', `worktree (each phase in its own git worktree, merged back), none, or auto: worktree in a git repository (default: ${RUN_DEFAULTS.isolation})`);
@@ -57,7 +58,14 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .option('--json', 'print the run summary as JSON on stdout')
     .option('--quiet', 'print only errors')
     .option('--verbose', 'without the live view, print a line for each tool the agent uses')
-    .addHelpText('after', '\nSettings come from the flags, then hypervisor.config.yaml, then the defaults: `hypervisor config` shows them.')
+    .addHelpText(
+      'after',
+      '\nSettings come from the flags, then hypervisor.config.yaml, then the defaults: `hypervisor config` shows them.\n' +
+        "\nWith --report (or run.report: true in the config file) the report's path is the last line on stderr, also after a\n" +
+        'failure, the breaker, the budget or Ctrl-C; not after a second Ctrl-C (which stops at once), and --report refuses\n' +
+        '--mode dry-run (nothing runs). A report that cannot be written is told in one line and the exit code stays the\n' +
+        "run's; `hypervisor report <plan-dir>` writes it again.",
+    )
     .action(async (planDir: string, options: RawRunOptions) => {
       const { runCommand } = await import('../run/run-command.js');
       await runCommand(planDir, options, io);

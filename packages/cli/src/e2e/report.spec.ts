@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, realpath } from 'node:fs/promises';
+import { readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { writeCheckpoint } from '@kazuba/toon';
@@ -87,5 +87,9 @@ describe('hypervisor report (built)', () => {
     });
     const result = await hypervisor(old, ['report', 'plan']);
     expect(result).toMatchObject({ status: 2, stdout: '', stderr: expect.stringMatching(/^hypervisor: run run-old has no events\.jsonl: [^\n]+\n$/) });
+    // A run that died before its first event was written.
+    await writeFile(join(old.root, '.hypervisor', 'runs', 'run-old', 'events.jsonl'), '');
+    const empty = await hypervisor(old, ['report', 'plan']);
+    expect(empty).toEqual({ status: 2, signal: null, stdout: '', stderr: 'hypervisor: run run-old: its events.jsonl holds no run:started, nothing to report\n' });
   });
 });

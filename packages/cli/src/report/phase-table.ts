@@ -1,6 +1,6 @@
 import { formatDuration } from '@kazuba/core';
 import type { ReportPhaseRow } from '@kazuba/core';
-import { formatUsd } from '../run/live-frame.js';
+import { formatQuality, formatUsd } from '../run/live-frame.js';
 import { escapeHtml, stripAnsi } from './escape.js';
 import { formatPhaseName } from './phase-name.js';
 
@@ -32,15 +32,19 @@ function rowOf(row: ReportPhaseRow): string {
     `<td class="n">${durationCell(row)}</td>`,
     `<td class="n">${row.costUsd === undefined ? '' : formatUsd(row.costUsd)}</td>`,
     `<td class="n">${row.turns === undefined ? '' : row.turns}</td>`,
+    `<td class="n">${row.quality === undefined ? '' : formatQuality(row.quality)}</td>`,
     `<td>${escapeHtml(who)}</td>`,
     `<td><code>${escapeHtml(row.checkpoint)}</code></td>`,
   ];
   return `<tr id="phase-${row.phaseId}">${cells.join('')}</tr>`;
 }
 
-/** The table of every phase in plan order, each row `id="phase-<id>"` so that bars and paths can link to it. */
+/**
+ * The table of every phase in plan order, each row `id="phase-<id>"` so that bars and paths can link to it. A
+ * phase's quality (the validation script's score) shows as a percentage, empty when the script gave none.
+ */
 export function renderPhaseTable(rows: readonly ReportPhaseRow[]): string {
-  const head = ['#', 'Phase', 'Status', 'Attempts', 'Duration / estimate', 'Cost', 'Turns', 'Agent · model', 'Checkpoint'];
+  const head = ['#', 'Phase', 'Status', 'Attempts', 'Duration / estimate', 'Cost', 'Turns', 'Quality', 'Agent · model', 'Checkpoint'];
   return [
     '<section id="phases" aria-labelledby="phases-h"><h2 id="phases-h">Phases</h2><div class="scroll"><table>',
     `<thead><tr>${head.map((name) => `<th scope="col">${name}</th>`).join('')}</tr></thead>`,

@@ -123,11 +123,20 @@ describe('renderRunReportHtml', () => {
     const html = htmlOf(reports.succeeded);
     expect(html.match(/<tr id="phase-\d+">/g)).toHaveLength(4);
     expect(html).toContain(
-      '<tr id="phase-2"><td class="n">2</td><td>Flaky tests</td><td><span class="st st-success">success</span></td><td class="n">2</td><td class="n"><span class="over">210ms</span> <span class="muted">/ 100ms</span></td><td class="n">$0.75</td><td class="n">8</td><td>claude · sonnet</td><td><code>checkpoints/phase_02.toon</code></td></tr>',
+      '<tr id="phase-2"><td class="n">2</td><td>Flaky tests</td><td><span class="st st-success">success</span></td><td class="n">2</td><td class="n"><span class="over">210ms</span> <span class="muted">/ 100ms</span></td><td class="n">$0.75</td><td class="n">8</td><td class="n"></td><td>claude · sonnet</td><td><code>checkpoints/phase_02.toon</code></td></tr>',
     );
     expect(html).toMatch(/<tr id="phase-1"><td class="n">1 <span title="on the critical path"/);
     const pending = htmlOf(reports.snapshot);
     expect(pending).toContain('<tr id="phase-4"><td class="n">4 <span title="on the critical path" aria-label="on the critical path">◆</span></td><td>Phase 4</td><td><span class="st st-pending">pending</span></td><td class="n">0</td><td class="n"><span>—</span> <span class="muted">/ 10m 00s</span></td>');
+  });
+
+  it("has a Quality column: a phase's validation score as a percentage, empty for a phase without one", () => {
+    const report = reports.failed;
+    const scored = (row: RunReport['phases'][number]) => (row.phaseId === 1 ? { ...row, quality: 0.855 } : row.phaseId === 3 ? { ...row, quality: 0 } : row);
+    const html = htmlOf({ ...report, phases: report.phases.map(scored) });
+    expect(html).toContain('<th scope="col">Turns</th><th scope="col">Quality</th><th scope="col">Agent · model</th>');
+    const qualityOf = (id: number): string | undefined => new RegExp(`<tr id="phase-${id}">(?:<td[^>]*>.*?</td>){7}<td class="n">([^<]*)</td>`).exec(html)?.[1];
+    expect([qualityOf(1), qualityOf(2), qualityOf(3)]).toEqual(['86%', '', '0%']);
   });
 
   it('shows a phase without an estimate by its duration alone, and a skipped one with its reason', () => {
@@ -141,7 +150,7 @@ describe('renderRunReportHtml', () => {
   it('leaves a section for the dependency graph, naming the critical and the observed path', () => {
     const html = htmlOf(reports.succeeded);
     expect(html).toContain('<section id="graph" aria-labelledby="graph-h">');
-    expect(html).toContain('<div id="graph-canvas"></div>');
+    expect(html).toContain('<div id="graph-canvas" class="scroll graph-box"><svg class="graph" ');
     expect(html).toContain('<p>Critical path by the estimates (150ms): <a href="#phase-1">1</a> → <a href="#phase-3">3</a></p>');
     expect(html).toMatch(/<p>Observed path \(what set the real end\) \(\d+ms\): <a href="#phase-4">4<\/a><\/p>/);
     expect(htmlOf({ ...reports.succeeded, observedPath: { phaseIds: [], lengthMs: 0 } })).toContain('<p>Observed path (what set the real end): none.</p>');
@@ -150,7 +159,7 @@ describe('renderRunReportHtml', () => {
   it('says so when no phase has started yet', () => {
     const html = htmlOf({ ...reports.snapshot, bars: [], lanes: [] });
     expect(html).toContain('<p class="muted">No phase has started.</p>');
-    expect(html).not.toContain('<svg');
+    expect(html).not.toContain('<svg class="gantt"');
   });
 
   it('leaves out the drift when nothing was predicted, and a missing error code', () => {

@@ -39,6 +39,16 @@ h1{font-size:1.4rem;margin:0 0 .25rem}h2{font-size:1.1rem;margin:2rem 0 .5rem}
 .sw.w-backoff{background:repeating-linear-gradient(45deg,var(--wait) 0 2px,var(--wait-bg) 2px 5px)}
 .sw.w-rate-limit{background:repeating-linear-gradient(-45deg,var(--rate-limited) 0 2px,var(--wait-bg) 2px 5px)}
 .sw.crit{border:2px solid var(--crit)}.sw.marker{width:2px;background:var(--marker)}
+.graph-box{max-height:80vh;overflow:auto}
+.graph{display:block;font-size:11px}
+.gn{cursor:pointer}.gn rect{fill:currentColor;fill-opacity:.14;stroke:currentColor;stroke-width:1.5}.gn:hover rect{fill-opacity:.28}
+.gn text{fill:var(--fg);clip-path:url(#graph-clip)}.gn text:first-of-type{font-weight:600}.gn text+text{fill:var(--muted)}
+.gn.st-skipped{color:var(--skipped)}.gn.st-queued rect,.gn.st-pending rect{stroke-dasharray:4 3;fill-opacity:.04}
+.gn.crit rect{stroke:var(--crit);stroke-width:3}
+.gn:focus{outline:none}.gn:focus rect{stroke:var(--fg);stroke-width:3}
+.ge path{fill:none;stroke:var(--muted);stroke-opacity:.7;stroke-width:1.2;stroke-linejoin:round;marker-end:url(#graph-arrow)}
+.ge path.crit{stroke:var(--crit);stroke-opacity:1;stroke-width:2.5;marker-end:url(#graph-arrow-crit)}
+.graph-arrow path{fill:var(--muted)}.graph-arrow.crit path{fill:var(--crit)}
 #tip{position:fixed;z-index:2;max-width:28rem;padding:.4rem .6rem;border-radius:6px;border:1px solid var(--line);background:var(--panel);
 color:var(--fg);white-space:pre-line;pointer-events:none;box-shadow:0 4px 12px rgba(0,0,0,.2);font-size:.85rem}
 table{border-collapse:collapse;width:100%;font-size:.85rem}

@@ -1,7 +1,7 @@
 import { formatDuration } from '@kazuba/core';
 import { toOneLine } from '@kazuba/hypervisor-v2';
 import type { HypervisorEvent, HypervisorEventOf } from '@kazuba/hypervisor-v2';
-import { formatUsd } from './live-frame.js';
+import { formatQuality, formatUsd } from './live-frame.js';
 import type { RunTracker } from './run-tracker.js';
 import type { Styles } from './styles.js';
 
@@ -26,9 +26,11 @@ function finishedLine(event: HypervisorEventOf<'phase:finished'>, tracker: RunTr
   const said = event.reason === undefined ? '' : toOneLine(event.reason);
   const reason = said === '' || said === event.status ? '' : `: ${said}`;
   const denied = event.permissionDenials === undefined ? '' : ` (the agent was denied ${event.permissionDenials.join(', ')})`;
+  // A partial phase's reason already names a quality below the threshold: only a success shows its score.
+  const quality = event.quality === undefined ? '' : `, quality ${formatQuality(event.quality)}`;
   switch (event.status) {
     case 'success':
-      return { level: 'info', text: `${styles.green('✓')} ${name} succeeded in ${took}${event.attempts > 1 ? `, ${attempts(event.attempts)}` : ''}${denied}` };
+      return { level: 'info', text: `${styles.green('✓')} ${name} succeeded in ${took}${event.attempts > 1 ? `, ${attempts(event.attempts)}` : ''}${quality}${denied}` };
     case 'partial':
       return { level: 'info', text: `${styles.yellow('~')} ${name} partial in ${took}${reason}` };
     case 'failed':

@@ -41,6 +41,11 @@ export function formatUsd(amount: number): string {
   return `$${amount.toFixed(2)}`;
 }
 
+/** A validation script's quality score (0 to 1) for people, as the percentage the script printed: 0.85 → `85%`. */
+export function formatQuality(score: number): string {
+  return `${Math.round(score * 100)}%`;
+}
+
 /** What the agent of a running attempt is doing: `turn 7 · Edit src/app.ts · $0.42`, the parts it reported. */
 function agentDetail(phase: PhaseProgress): string {
   const { turns, tool, costUsd } = phase.agent;

@@ -6,49 +6,15 @@ import { join } from 'node:path';
 import { readCheckpoint } from '@kazuba/toon';
 import { runSummarySchema } from '@kazuba/hypervisor-v2';
 import type { RunSummary } from '@kazuba/hypervisor-v2';
-import type { CliIo } from '../cli-io.js';
-import { isCliError } from './cli-error.js';
-import { runCommand } from './run-command.js';
-import type { RunCommandDeps } from './run-command.js';
-import type { RawRunOptions } from './run-options.js';
 import type { SelectPrompt } from './terminal-approver.js';
-import { fakeStream } from './__fixtures__/events.js';
+import { runIn as run } from './__fixtures__/run-command-harness.js';
+import type { Outcome } from './__fixtures__/run-command-harness.js';
 import { eventually, isRunning, ledger, removePlans, writePlan } from '../e2e/__fixtures__/run/write-plan.js';
 import type { FixtureProject } from '../e2e/__fixtures__/run/write-plan.js';
 
 afterAll(removePlans);
 
 const ESC = '\u001b';
-
-interface Outcome {
-  /** The CliError code the command ended with, or `ok`. */
-  readonly ended: string;
-  readonly message: string;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-interface Setup {
-  readonly terminal?: { readonly columns: number };
-  readonly env?: Record<string, string>;
-  readonly stdinIsTTY?: boolean;
-  readonly deps?: RunCommandDeps;
-  readonly planArg?: string;
-}
-
-async function run(project: FixtureProject, options: RawRunOptions = {}, setup: Setup = {}): Promise<Outcome> {
-  const stdout = fakeStream();
-  const stderr = fakeStream(setup.terminal);
-  const io: CliIo = { stdout, stderr, cwd: project.root, env: setup.env ?? {}, stdinIsTTY: setup.stdinIsTTY ?? false };
-  const outcome = { stdout: () => stdout.text(), stderr: () => stderr.text() };
-  try {
-    await runCommand(setup.planArg ?? 'plan', { history: true, ...options }, io, { signals: new EventEmitter(), ...setup.deps });
-    return { ended: 'ok', message: '', stdout: outcome.stdout(), stderr: outcome.stderr() };
-  } catch (error) {
-    if (!isCliError(error)) throw error;
-    return { ended: error.code, message: error.message, stdout: outcome.stdout(), stderr: outcome.stderr() };
-  }
-}
 
 const ledgerOf = async (project: FixtureProject): Promise<string> => (existsSync(join(project.root, 'ledger')) ? readFile(join(project.root, 'ledger'), 'utf8') : '');
 const summaryOf = (outcome: Outcome): RunSummary => runSummarySchema.parse(JSON.parse(outcome.stdout));

@@ -1,10 +1,12 @@
 import { createRequire } from 'node:module';
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isatty } from 'node:tty';
+import { inspect } from 'node:util';
 import { createRunId } from '@kazuba/core/node';
 import type { ExecutionMode, HypervisorEvent, RunSummary } from '@kazuba/hypervisor-v2';
 import type { CliIo } from '../cli-io.js';
-import { CliError } from './cli-error.js';
+import { CliError, isCliError } from './cli-error.js';
 import { EXIT } from './exit-codes.js';
 import { trapInterrupts } from './interrupts.js';
 import type { InterruptSignal, SignalSource } from './interrupts.js';
@@ -110,9 +112,37 @@ function report(prepared: PreparedRun, options: ResolvedRunOptions, io: CliIo, e
 }
 
 /**
+ * `--report`: writes the run's HTML report (as `hypervisor report` would) and prints its path as the last line on
+ * stderr, `--quiet` or not: it was asked for, as `--json`'s summary is. A report that cannot be written is told in
+ * one line, and the exit code stays the run's: it says how the run went, and the report can be written again.
+ */
+async function writeReportOf(prepared: PreparedRun, options: ResolvedRunOptions, io: CliIo): Promise<void> {
+  const { shownPath, writeRunReport } = await import('../commands/report-input.js');
+  const { cwd, runDir } = prepared.reportContext;
+  try {
+    const written = await writeRunReport({ plan: prepared.setup.plan, root: options.root, runId: prepared.setup.runId });
+    io.stderr.write(`report: ${shownPath(cwd, written)}\n`);
+  } catch (error) {
+    io.stderr.write(`hypervisor: report not written: ${reportProblem(error, shownPath(cwd, join(runDir, 'report.html')))}\n`);
+  }
+}
+
+/**
+ * Why the report was not written, naming the file: our own errors name it; the file system's (a file the report is
+ * made from that cannot be read) go on one line after the page's path; anything else is a bug, shown with its stack.
+ */
+function reportProblem(error: unknown, page: string): string {
+  if (isCliError(error)) return error.message;
+  // Told by its errno code rather than `instanceof`, which fails across realms (vm contexts, Jest).
+  const { code, message } = (error ?? {}) as { readonly code?: unknown; readonly message?: unknown };
+  if (typeof code === 'string' && typeof message === 'string') return `${page}: ${message}`;
+  return `${page}: unexpected error, please report it\n${inspect(error)}`;
+}
+
+/**
  * `hypervisor run <plan-dir>`: validates the flags, loads the plan, runs it with progress on stderr, appends
- * the learning events, reports, and ends with the run's outcome as a {@link CliError} (`run_failed`,
- * `interrupted`) when it did not succeed.
+ * the learning events, reports (with `--report` also as an HTML page, unless a second interrupt stopped it at
+ * once), and ends with the run's outcome as a {@link CliError} (`run_failed`, `interrupted`) when it did not succeed.
  * @throws CliError `invalid_option`, `invalid_plan`, `no_terminal`, CoreError `invalid_config` (a bad config file)
  *   before anything runs.
  */
@@ -137,6 +167,8 @@ export async function runCommand(planArg: string, raw: RawRunOptions, io: CliIo,
   const summary = ending.kind === 'finished' ? ending.summary : undefined;
   report(prepared, options, io, events, summary);
   await prepared.saveEvents();
+  // A dry run keeps no event log: `run.report` in the config file asks nothing of it (the flag is refused).
+  if (summary !== undefined && options.report && options.mode !== 'dry_run') await writeReportOf(prepared, options, io);
   const exit = exitFor(summary, prepared.reportContext.stoppedBy?.());
   if (exit !== undefined) throw exit;
 }

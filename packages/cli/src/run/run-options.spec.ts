@@ -34,6 +34,7 @@ describe('parseRunOptions', () => {
       deniedEdits: 'partial',
       retryFreshSession: false,
       isolation: 'auto',
+      report: false,
       allowDirty: false,
       profiles: [],
       routing: [],
@@ -44,6 +45,7 @@ describe('parseRunOptions', () => {
           'stallWindow',
           'breaker.threshold',
           'breaker.cooldown',
+          'events.keepRuns',
           'mode',
           'workers',
           'agent',
@@ -55,6 +57,7 @@ describe('parseRunOptions', () => {
           'deniedEdits',
           'retryFreshSession',
           'isolation',
+          'report',
         ].map((key) => [key, 'default']),
       ),
       eventsFile: '/home/user/project/.hypervisor/learning.jsonl',
@@ -122,6 +125,26 @@ describe('parseRunOptions', () => {
     const none = parse({});
     expect(['maxCostUsd' in none, none.sources['maxCost']]).toEqual([false, 'default']);
     expect(parse({ maxCost: '.5' }).maxCostUsd).toBe(0.5);
+  });
+
+  it('takes --report over run.report of the config file, and run.events.keepRuns from the config file, saying where from', () => {
+    const config: ProjectConfig = { run: { report: true, events: { keepRuns: 7 } }, agents: [], routing: [] };
+    const fromConfig = parseRunOptions('p', {}, '/repo', config);
+    expect([fromConfig.report, fromConfig.sources['report'], fromConfig.eventsKeepRuns, fromConfig.sources['events.keepRuns']]).toEqual([true, 'config', 7, 'config']);
+    expect([parse({ report: true }).report, parse({ report: true }).sources['report']]).toEqual([true, 'flag']);
+    expect(parse({}).report).toBe(false);
+  });
+
+  it("refuses --report with a dry run, which keeps no event log; run.report of the config file does not stop a dry run", () => {
+    for (const mode of ['dry-run', 'dry_run']) {
+      expect(failure({ report: true, mode })).toEqual({
+        code: 'invalid_option',
+        message: '--report: a dry run starts nothing and keeps no event log, so it has no report; drop --report or --mode dry-run',
+      });
+    }
+    const config: ProjectConfig = { run: { report: true, mode: 'dry-run' }, agents: [], routing: [] };
+    expect(parseRunOptions('p', {}, '/repo', config)).toMatchObject({ mode: 'dry_run', report: true });
+    expect(() => parseRunOptions('p', { report: true }, '/repo', config)).toThrow('--report: a dry run starts nothing');
   });
 
   it("hands on the config file's routing rules and --verbose", () => {

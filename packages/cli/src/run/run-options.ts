@@ -32,6 +32,8 @@ export interface RawRunOptions {
   readonly maxCost?: string;
   readonly isolation?: string;
   readonly allowDirty?: boolean;
+  /** Write the run's HTML report when it ends. */
+  readonly report?: boolean;
   readonly events?: string;
   /** False with `--no-history`. */
   readonly history?: boolean;
@@ -93,6 +95,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   maxCost: '--max-cost',
   isolation: '--isolation',
   allowDirty: '--allow-dirty',
+  report: '--report',
   events: '--events',
   keepGoing: '--keep-going',
   force: '--force',
@@ -158,6 +161,7 @@ const rawOptionsSchema = z.object({
   maxCost: dollars.optional(),
   isolation: z.enum(ISOLATIONS, { error: `expected one of ${ISOLATIONS.join(', ')}` }).optional(),
   allowDirty: z.boolean().default(false),
+  report: z.boolean().optional(),
   events: path.optional(),
   history: z.boolean().default(true),
   json: z.boolean().default(false),
@@ -177,7 +181,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: RawRunOptions): string {
  * settings and the built-in defaults (flag > config > default): `dry-run` spelled `dry_run`, seconds turned into
  * milliseconds, `--max-cost` read as US dollars, paths resolved against `cwd` (the events file's default against the root), the agent flags
  * applied to the default agent's profile.
- * @throws CliError `invalid_option`, one line naming the first bad flag.
+ * @throws CliError `invalid_option`, one line naming the first bad flag (or `--only` with `--from`, `--report` with a dry run).
  * @example
  * parseRunOptions('plans/demo', { mode: 'parallel', workers: '8' }, '/repo').workers; // 8
  */
@@ -196,6 +200,10 @@ export function parseRunOptions(planDir: string, raw: RawRunOptions, cwd: string
     flags.only !== undefined ? { kind: 'only', ids: flags.only } : flags.from !== undefined ? { kind: 'from', id: flags.from } : { kind: 'all' };
   const { values, sources } = pickSettings(flags, config?.run ?? {});
   const mode: ExecutionMode = values.mode === 'dry-run' ? 'dry_run' : values.mode;
+  // `run.report` in the config file is a standing wish that a dry run has nothing to fulfil; the flag is a request.
+  if (flags.report === true && mode === 'dry_run') {
+    throw new CliError('invalid_option', '--report: a dry run starts nothing and keeps no event log, so it has no report; drop --report or --mode dry-run');
+  }
   return Object.freeze({
     planDir: resolve(cwd, planDir),
     root,

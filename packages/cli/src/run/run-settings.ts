@@ -23,6 +23,7 @@ export interface RunFlags {
   /** US dollars. */
   readonly maxCost?: number | undefined;
   readonly isolation?: (typeof ISOLATIONS)[number] | undefined;
+  readonly report?: boolean | undefined;
 }
 
 /** The run-wide settings, each from its flag, else the config file, else the built-in default. */
@@ -53,6 +54,8 @@ export interface RunSettings {
    * `@kazuba/bridge`'s compaction (50).
    */
   readonly eventsKeepRuns?: number;
+  /** Write the run's HTML report to `.hypervisor/runs/<run-id>/report.html` when it ends. */
+  readonly report: boolean;
 }
 
 /**
@@ -73,6 +76,7 @@ export function pickSettings(flags: RunFlags, config: ProjectConfig['run']): { r
   const stallWindowMs = pick('stallWindow', undefined, config.stallWindowMs);
   const threshold = pick('breaker.threshold', undefined, config.breaker?.threshold);
   const cooldownMs = pick('breaker.cooldown', undefined, config.breaker?.cooldownMs);
+  const eventsKeepRuns = pick('events.keepRuns', undefined, config.events?.keepRuns);
   const values: RunSettings = {
     mode: pick('mode', flags.mode, config.mode, RUN_DEFAULTS.mode as RunSettings['mode']),
     workers: pick('workers', flags.workers, config.workers, RUN_DEFAULTS.workers),
@@ -85,7 +89,8 @@ export function pickSettings(flags: RunFlags, config: ProjectConfig['run']): { r
     deniedEdits: pick('deniedEdits', undefined, config.deniedEdits, RUN_DEFAULTS.deniedEdits as RunSettings['deniedEdits']),
     retryFreshSession: pick('retryFreshSession', undefined, config.retryFreshSession, RUN_DEFAULTS.retryFreshSession),
     isolation: pick('isolation', flags.isolation, config.isolation, RUN_DEFAULTS.isolation as RunSettings['isolation']),
-    ...(config.events?.keepRuns === undefined ? {} : { eventsKeepRuns: config.events.keepRuns }),
+    report: pick('report', flags.report, config.report, false),
+    ...(eventsKeepRuns === undefined ? {} : { eventsKeepRuns }),
     ...(maxTurns === undefined ? {} : { maxTurns }),
     ...(maxCostUsd === undefined ? {} : { maxCostUsd }),
     ...(stallWindowMs === undefined ? {} : { stallWindowMs }),

@@ -74,6 +74,24 @@ describe('runPlan', () => {
     expect(summary.phases.map((phase) => phase.status)).toEqual(['failed', 'partial']);
     const failed = (await readCheckpoint(join(root, 'checkpoints/phase_01.toon'))).value;
     expect(failed).toMatchObject({ status: 'failed', validation: { script: 'validation/check.sh', passed: false, exit_code: 3 }, error: { code: 'validation_failed' } });
+    expect(failed).not.toHaveProperty('quality');
+  });
+
+  it("carries the quality a validation script prints into phase:finished and the checkpoint; a phase without one has none", async () => {
+    const { root, planDir } = await plan(
+      { id: 1, run: 'true', validation: { file: 'score.sh', text: 'echo "checks passed"; echo \'{"quality": 85}\'\n' } },
+      { id: 2, run: 'true', validation: { file: 'plain.sh', text: 'echo "checks passed"\n' } },
+      { id: 3, run: 'true' },
+    );
+    const events = await lastValueFrom(createPlanRun(planDir, { root, runId: 'q' }).pipe(toArray()));
+    const finished = events.flatMap((event) => (event.type === 'phase:finished' ? [[event.phaseId, event.status, event.quality]] : []));
+    expect(finished).toEqual([
+      [1, 'success', 0.85],
+      [2, 'success', undefined],
+      [3, 'success', undefined],
+    ]);
+    expect((await readCheckpoint(join(root, 'checkpoints/phase_01.toon'))).value).toMatchObject({ status: 'success', quality: 0.85 });
+    for (const file of ['phase_02.toon', 'phase_03.toon']) expect((await readCheckpoint(join(root, 'checkpoints', file))).value).not.toHaveProperty('quality');
   });
 
   it('hands phases without a run: line to the named agent profile, in the given environment, and records the version', async () => {

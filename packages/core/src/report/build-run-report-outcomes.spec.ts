@@ -45,6 +45,19 @@ describe('buildRunReport outcomes', () => {
     expect(report.phases[1]).not.toHaveProperty('durationMs');
   });
 
+  it("shows in each phase's row the quality its validation script gave, and none for a phase whose script gave none", async () => {
+    const plan = [phase(1, 10), phase(2, 10), phase(3, 10)];
+    const script = { 1: [succeed(10, { quality: 0.85 })], 2: [succeed(10, { quality: 0.4 })] };
+    const run = await runPlan(plan, { qualityThreshold: 0.5, keepGoing: true }, { script });
+    const report = buildRunReport({ plan: run.plan, events: run.events });
+    expect(report.phases.map((row) => [row.phaseId, row.status, row.quality, row.reason])).toEqual([
+      [1, 'success', 0.85, undefined],
+      [2, 'partial', 0.4, 'quality 0.4 below 0.5'],
+      [3, 'success', undefined, undefined],
+    ]);
+    expect(report.phases[2]).not.toHaveProperty('quality');
+  });
+
   it('names the answer no retry could fix that stopped the run', async () => {
     const notLoggedIn = { name: 'AgentError', code: 'not_logged_in', message: 'claude is not logged in: run claude login' };
     const run = await runPlan([phase(1, 10)], {}, { script: { 1: [{ after: 10, result: { outcome: 'fatal', error: notLoggedIn } }] } });

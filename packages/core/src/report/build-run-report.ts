@@ -89,6 +89,7 @@ function rowOf(phase: Phase, track: PhaseTrack | undefined, estimateMs: number |
     checkpoint: phase.checkpoint,
     reason: track?.reason,
     error: track?.error,
+    quality: track?.quality,
     critical,
   });
 }

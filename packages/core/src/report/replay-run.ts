@@ -16,6 +16,8 @@ export interface PhaseTrack {
   endMs?: number;
   reason?: string;
   error?: EventError;
+  /** The validation script's score of its last attempt, from `phase:finished`. */
+  quality?: number;
   /** Its attempt bars, in order. */
   readonly bars: AttemptDraft[];
   openAttempt?: AttemptDraft | undefined;
@@ -177,6 +179,7 @@ class RunReplay {
     track.endMs = atMs;
     if (event.reason !== undefined) track.reason = event.reason;
     if (event.error !== undefined) track.error = event.error;
+    if (event.quality !== undefined) track.quality = event.quality;
     if (track.lane !== undefined) this.freeLanes.push(track.lane);
   }
 

@@ -145,6 +145,8 @@ export interface ReportPhaseRow {
   /** Why it failed, was skipped or cancelled, in one line. */
   readonly reason?: string;
   readonly error?: EventError;
+  /** The score, from 0 to 1, its validation script gave its last attempt; absent when the script gave none. */
+  readonly quality?: number;
   readonly critical: boolean;
 }
 

@@ -33,6 +33,7 @@ export function finishedEvent(phase: Phase, run: PhaseRun): Unstamped {
     ...(run.error === undefined || run.status === 'success' ? {} : { error: run.error }),
     ...agentFields(agent),
     ...(agent?.permissionDenials === undefined ? {} : { permissionDenials: [...agent.permissionDenials] }),
+    ...(run.quality === undefined ? {} : { quality: run.quality }),
   };
 }
 

@@ -119,6 +119,7 @@ export class PhaseAttempts {
       breaker.recordSuccess();
       if (result.scriptCheckpoint !== undefined) run.scriptCheckpoint = result.scriptCheckpoint;
       if (result.isolation !== undefined) run.isolation = result.isolation;
+      if (result.quality !== undefined) run.quality = result.quality;
       const threshold = config.qualityThreshold;
       const lowQuality = threshold !== null && result.quality !== undefined && result.quality < threshold;
       const partial = result.partialReason ?? (lowQuality ? `quality ${result.quality} below ${threshold}` : undefined);

@@ -18,6 +18,8 @@ export interface PhaseRun {
   error?: EventError;
   agent?: AgentReport;
   validation?: ValidationReport;
+  /** The score, from 0 to 1, the validation script gave the attempt that ended the phase, when it gave one. */
+  quality?: number;
   scriptCheckpoint?: unknown;
   /** Where the last attempt ran and what it merged, under worktree isolation. */
   isolation?: AttemptIsolation;

@@ -82,6 +82,18 @@ describe('createRun quality threshold', () => {
     expect(run.summary?.outcome).toBe('succeeded');
   });
 
+  it("reports in phase:finished the quality of the attempt that ended the phase, and none for a phase without one", async () => {
+    const script = { 1: [fail(10, 'tests failed'), succeed(10, { quality: 0.85 })], 2: [succeed(10)] };
+    const run = await runPlan(chain, { qualityThreshold: 0.8, backoff: { initialMs: 1, factor: 1, maxMs: 1, jitter: 0 } }, { script });
+    expect(eventsOf(run.events, 'phase:finished').map((event) => [event.phaseId, event.status, event.quality])).toEqual([
+      [1, 'success', 0.85],
+      [2, 'success', undefined],
+    ]);
+    expect(eventsOf(run.events, 'phase:finished')[1]).not.toHaveProperty('quality');
+    const low = await runPlan(chain, { qualityThreshold: 0.8 }, { script: mediocre });
+    expect(eventsOf(low.events, 'phase:finished')[0]).toMatchObject({ status: 'partial', quality: 0.5, reason: 'quality 0.5 below 0.8' });
+  });
+
   it('accepts a quality equal to the threshold, and judges no quality when the threshold is null', async () => {
     const equal = await runPlan(chain, { qualityThreshold: 0.5 }, { script: mediocre });
     expect(statuses(equal.summary)).toEqual({ 1: 'success', 2: 'success' });

@@ -61,6 +61,13 @@ describe('buildPhaseRecord', () => {
     expect(parsePhaseCheckpoint(record)).toEqual(record);
   });
 
+  it("records the validation script's quality of the last attempt, and none for a phase whose script gave none", () => {
+    const scored = buildPhaseRecord(parser, runOf({ quality: 0.85 }), 'success', context);
+    expect(scored.quality).toBe(0.85);
+    expect(parsePhaseCheckpoint(scored)).toEqual(scored);
+    expect(buildPhaseRecord(parser, runOf({}), 'success', context)).not.toHaveProperty('quality');
+  });
+
   it("names an error without a code by its name, and leaves an earlier attempt's error out of a success", () => {
     const error = { name: 'TypeError', message: 'x is undefined' };
     expect(buildPhaseRecord(parser, runOf({ error }), 'cancelled', context).error).toEqual({ code: 'TypeError', message: 'x is undefined' });

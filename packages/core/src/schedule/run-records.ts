@@ -35,6 +35,7 @@ export function buildPhaseRecord(phase: Phase, run: PhaseRun, status: FinishedSt
     ...(run.validation === undefined
       ? {}
       : { validation: { script: run.validation.script, passed: run.validation.passed, exit_code: run.validation.exitCode, output_tail: run.validation.outputTail } }),
+    ...(run.quality === undefined ? {} : { quality: run.quality }),
     // As in `phase:finished`: the error of an earlier attempt is not the error of a phase that succeeded.
     ...(run.error === undefined || status === 'success' ? {} : { error: { code: run.error.code ?? run.error.name, message: run.error.message } }),
     ...(run.scriptCheckpoint === undefined ? {} : { script_checkpoint: run.scriptCheckpoint as PhaseCheckpoint['script_checkpoint'] }),

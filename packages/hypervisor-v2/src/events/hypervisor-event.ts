@@ -142,6 +142,11 @@ export const hypervisorEventSchema = z.discriminatedUnion('type', [
     ...agentReport,
     /** The tools the agent was refused during the phase's last attempt. */
     permissionDenials: z.array(z.string()).optional(),
+    /**
+     * The score, from 0 to 1, the validation script gave the phase's last attempt (its `{"quality": <0-100>}` line);
+     * absent when the script printed none.
+     */
+    quality: z.number().min(0).max(1).optional(),
   }),
   z.strictObject({ ...base, type: z.literal('breaker:opened'), consecutiveFailures: count, cooldownMs: milliseconds }),
   z.strictObject({ ...base, type: z.literal('breaker:half-opened') }),

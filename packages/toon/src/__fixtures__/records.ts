@@ -16,6 +16,7 @@ export const finishedRecord: PhaseCheckpoint = {
   run_id: 'run-20260301-032000',
   agent: { profile: 'claude', exit_code: 0, is_error: false, subtype: 'success', turns: 41, cost_usd: 1.25, session_id: 's-1' },
   validation: { script: 'validation/phase_15.py', passed: true, exit_code: 0, output_tail: '38 passed\n' },
+  quality: 0.92,
   script_checkpoint: { phase_id: 15, results: { overall: 'PASS', checks: { tests: { status: 'PASS' } } } },
 };
 

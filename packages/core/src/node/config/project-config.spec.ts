@@ -55,6 +55,7 @@ describe('parseProjectConfig', () => {
     ['a breaker threshold as text', { run: { breaker: { threshold: 'five' } } }, 'run.breaker.threshold: expected a whole number of at least 0, got "five"'],
     ['an unknown mode', { run: { mode: 'fast' } }, 'run.mode: expected one of sequential, parallel, interactive, dry-run, dry_run, got "fast"'],
     ['keepGoing as "yes"', { run: { keepGoing: 'yes' } }, 'run.keepGoing: expected true or false, got "yes"'],
+    ['report as "always"', { run: { report: 'always' } }, 'run.report: expected true or false, got "always"'],
     ['a run section that is a list', { run: [] }, 'run: expected a mapping, got a list'],
     ['a profile that is a number', { agents: { x: 5 } }, 'agents.x: expected a mapping, got 5'],
     ['a profile name with a slash', { agents: { 'a/b': { extends: 'claude' } } }, 'agents.a/b: expected a profile name (letters, digits, ".", "_" and "-", starting with a letter or digit), got "a/b"'],

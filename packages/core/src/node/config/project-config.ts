@@ -89,6 +89,8 @@ const runSchema = z
     /** Each phase in its own git worktree (`worktree`), in the root (`none`), or `auto`: worktree in a git repository. */
     isolation: oneOf(['auto', 'worktree', 'none']).optional(),
     events: eventsSchema.optional(),
+    /** Write the run's HTML report to `.hypervisor/runs/<run-id>/report.html` when the run ends (`hypervisor run --report`). */
+    report: boolean.optional(),
   })
   .transform(({ timeout, stallWindow, maxCost, ...settings }) =>
     definedOnly({ ...settings, timeoutMs: timeout, stallWindowMs: stallWindow, maxCostUsd: maxCost }),

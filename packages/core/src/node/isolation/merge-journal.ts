@@ -51,6 +51,7 @@ function recordOf(intent: MergeIntent, phase: Phase): PhaseCheckpoint {
     isolation,
     ...(result.agent === undefined ? {} : { agent: result.agent }),
     ...(result.validation === undefined ? {} : { validation: result.validation }),
+    ...(result.quality === undefined ? {} : { quality: result.quality }),
     ...(result.scriptCheckpoint === undefined ? {} : { scriptCheckpoint: result.scriptCheckpoint }),
   } as const;
   return buildPhaseRecord(phase, run, status, { runId: request.runId, hypervisorVersion });

@@ -230,12 +230,15 @@ describe('createWorktreeRunner', () => {
     expect(await readText(root, 'seen.txt')).toBe('one\nfirst\nthree\n');
   });
 
-  it('journals the record of each merged attempt in the run folder before its merge', async () => {
-    const { root, runner } = await setup(writing('journal.txt', 'x\n'));
+  it('journals the record of each merged attempt in the run folder before its merge, with its quality', async () => {
+    const { root, runner } = await setup(async (workdir) => {
+      await writeText(workdir, 'journal.txt', 'x\n');
+      return { outcome: 'succeeded', quality: 0.75 };
+    });
     const { result } = await attempt(runner, phaseOf(17, 'Journaled'), 2);
     const { value } = await readCheckpoint(join(root, '.hypervisor', 'runs', 'r1', 'merges', 'phase-17.toon'));
     const commit = result.outcome === 'succeeded' ? result.isolation?.commit : undefined;
-    expect(value).toMatchObject({ phase_id: 17, phase_title: 'Journaled', status: 'success', attempts: 2, run_id: 'r1', isolation: { branch: place(root, 17, 2).branch, commit } });
+    expect(value).toMatchObject({ phase_id: 17, phase_title: 'Journaled', status: 'success', attempts: 2, run_id: 'r1', quality: 0.75, isolation: { branch: place(root, 17, 2).branch, commit } });
     expect(commit).toBe(await headOf(root));
   });
 
