@@ -24,6 +24,9 @@ Options:
   --workers <n>   workers of the run (default: 4)
   --runs <n>      timed runs of \`hypervisor report\` and page loads; the median is reported (default: 3)
   --seed <n>      seed of the random plan (default: 7)
+  --max-deps <n>  most dependencies of a phase (default: 3)
+  --window <n>    how far back, in phases, most dependencies reach (default: 40); far-reaching ones make the
+                  graph too costly for dagre, which the page then draws in columns
   --keep          keep the temporary folder
   -h, --help      print this help`;
 
@@ -32,6 +35,8 @@ const OPTIONS = {
   workers: { type: 'string', default: '4' },
   runs: { type: 'string', default: '3' },
   seed: { type: 'string', default: '7' },
+  'max-deps': { type: 'string', default: '3' },
+  window: { type: 'string', default: '40' },
   keep: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 };
@@ -58,6 +63,8 @@ const phases = positive('phases');
 const workers = positive('workers');
 const runs = positive('runs');
 const seed = positive('seed');
+const maxDeps = positive('max-deps');
+const window = positive('window');
 
 const cli = fileURLToPath(new URL('../packages/cli/dist/main.js', import.meta.url));
 if (!existsSync(cli)) {
@@ -84,7 +91,7 @@ function hypervisor(args, cwd, expected = 0) {
 const ms = (value) => `${Math.round(value)} ms`;
 const scratch = mkdtempSync(join(tmpdir(), 'kazuba-bench-report-'));
 try {
-  const dag = randomDag(seededRandom(seed), { phases, maxDeps: 3, window: 40 });
+  const dag = randomDag(seededRandom(seed), { phases, maxDeps, window });
   const planDir = join(scratch, 'plan');
   writePlan(planDir, dag);
   const edges = dag.reduce((sum, phase) => sum + phase.dependsOn.length, 0);
@@ -122,6 +129,7 @@ try {
         nodes: document.querySelectorAll('#graph [data-phase-id]').length,
         rows: document.querySelectorAll('#phases tbody tr').length,
         elements: document.getElementsByTagName('*').length,
+        graph: (/too big to route its edges quickly \(([^)]*)\)/.exec(document.querySelector('#graph').textContent) ?? [])[1],
       }));
       const bar = '#timeline [data-phase-id][data-attempt]';
       await page.$eval(bar, (element) => element.scrollIntoView({ block: 'center', inline: 'center' }));
@@ -150,10 +158,11 @@ try {
   console.log(`| page load in Chromium (navigation to the load event) | ${ms(median(loads))} |`);
   console.log(`| first tooltip after a hover | ${ms(median(tips))} |`);
   console.log(`| click on a graph node to its row shown | ${ms(median(clicks))} |`);
+  console.log(`| graph drawn | ${counts.graph === undefined ? 'laid out by dagre' : `in columns (${counts.graph})`} |`);
   console.log(`| DOM elements; bars, graph nodes, table rows | ${counts.elements.toLocaleString('en')}; ${counts.bars}, ${counts.nodes}, ${counts.rows} |`);
   console.log(`| Chromium: layout time, script time, JS heap used (last load) | ${ms(metrics.LayoutDuration * 1000)}, ${ms(metrics.ScriptDuration * 1000)}, ${(metrics.JSHeapUsedSize / 1024 / 1024).toFixed(1)} MB |`);
   console.log(`| console errors | ${errors.length === 0 ? 'none' : errors.join('; ')} |`);
-  console.log(`\nCommand: node bench/report.mjs --phases ${phases} --workers ${workers} --runs ${runs} --seed ${seed}`);
+  console.log(`\nCommand: node bench/report.mjs --phases ${phases} --workers ${workers} --runs ${runs} --seed ${seed} --max-deps ${maxDeps} --window ${window}`);
 
   async function browserVersion() {
     const result = spawnSync(chromium, ['--version'], { encoding: 'utf8' });
