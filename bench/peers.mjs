@@ -1,7 +1,9 @@
 // The hypervisor against real peers, end to end, through the built CLI (packages/cli/dist/main.js). A benchmark,
 // not a test: it prints markdown tables (medians and ratios) and the exact commands it timed, for BENCHMARKS.md.
-//   npx nx run-many -t build && node bench/peers.mjs [--only overhead,quality,startup,resume,memory]
-//     [--phases 300] [--runs 5] [--seed 42] [--resume-phases 10000] [--no-hyperfine] [--no-nx] [--keep]
+//   npx nx run-many -t build && node bench/peers.mjs [--only overhead,quality,startup,resume,memory,scale]
+//     [--phases 300] [--runs 5] [--seed 42] [--resume-phases 10000] [--scale 100,300,1000,3000] [--scale-runs 3]
+//     [--no-hyperfine] [--no-nx] [--keep]
+// `scale` is not in the default --only: it takes minutes (3,000 phases a run).
 // Everything it writes goes under one temporary folder, removed at the end unless --keep.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     seed: { type: 'string', default: '42' },
     'resume-phases': { type: 'string', default: '10000' },
+    scale: { type: 'string', default: '100,300,1000,3000' },
+    'scale-runs': { type: 'string', default: '3' },
     'no-hyperfine': { type: 'boolean', default: false },
     'no-nx': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -57,6 +61,7 @@ try {
   if (only.has('startup')) startup();
   if (only.has('resume')) await resume();
   if (only.has('memory')) await memory();
+  if (only.has('scale')) await scale();
 } finally {
   if (values.keep) console.log(`\n(kept ${work})`);
   else rmSync(work, { recursive: true, force: true });
@@ -304,5 +309,66 @@ async function memory() {
   printCommand('silent phase', quiet.command);
   printCommand('1 GB phase', loud.command);
   console.log(`- the 1 GB phase's line: \`run: 'head -c ${bytes} /dev/zero | tr ''\\0'' x'\``);
+  console.log('');
+}
+
+/**
+ * Goal 4 of issue 17: the overhead benchmark (random DAG, `run: "true"`, `-j 2`, a fresh root each run) at several
+ * sizes, with make beside it; the cost per phase should stay flat. Then the run engine alone, in process (the
+ * runner answers at once), on plans of independent phases, all ready at once: its cost per phase stays flat only
+ * if a dispatch costs no more than O(log ready).
+ */
+async function scale() {
+  const sizes = values.scale.split(',').map(Number);
+  const scaleRuns = Number(values['scale-runs']);
+  console.log(`## Scale: cost per phase from ${sizes[0]} to ${sizes.at(-1)} phases\n`);
+  console.log(`randomDag (seed ${seed}) of each size, every phase runs \`true\`, 2 at a time; median of ${scaleRuns} runs after 1 warm-up; ` +
+    'marginal = the extra time per extra phase from the row above (the start-up cost cancels out).\n');
+  console.log('| phases | hypervisor | per phase | marginal per phase | make -j 2 | make per phase | time ÷ make |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
+  const commands = [];
+  let previous;
+  for (const phases of sizes) {
+    const dag = randomDag(seededRandom(seed), { phases });
+    const dir = join(work, `scale-${phases}`);
+    writePlan(join(dir, 'plan'), dag);
+    writeMakefile(join(dir, 'Makefile'), dag);
+    const ours = timeCommand({
+      argv: hypervisor('run', join(dir, 'plan'), '-j', '2', '--mode', 'parallel', '--quiet', '--root', join(dir, 'root')),
+      prepare: `rm -rf ${quote(join(dir, 'root'))} && mkdir ${quote(join(dir, 'root'))}`,
+      runs: scaleRuns,
+      useHyperfine,
+    });
+    const make = timeCommand({ argv: ['make', '-s', '-j', '2', '-f', join(dir, 'Makefile'), 'all'], cwd: dir, runs: scaleRuns, useHyperfine });
+    const perPhase = (seconds, n) => `${((seconds * 1000) / n).toFixed(2)} ms`;
+    const marginal = previous === undefined ? '' : perPhase(ours.median - previous.median, phases - previous.phases);
+    console.log(`| ${phases} | ${ms(ours.median)} | ${perPhase(ours.median, phases)} | ${marginal} | ${ms(make.median)} | ${perPhase(make.median, phases)} | ${ratio(ours.median, make.median)} |`);
+    commands.push(ours.command, make.command);
+    previous = { phases, median: ours.median };
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log('\nCommands timed (before each hypervisor run: `rm -rf <root> && mkdir <root>`):\n');
+  for (const command of commands) console.log(`- \`${printable(command)}\``);
+
+  const { createRun, definePlan } = await loadCore(['createRun', 'definePlan']);
+  const { asapScheduler, lastValueFrom, of, toArray } = await import('rxjs');
+  const runner = { run: () => of({ type: 'result', result: { outcome: 'succeeded' } }) };
+  const engineSizes = [...sizes, sizes.at(-1) * 10];
+  console.log(`\nThe run engine alone (in process, no processes, no files): N independent phases, all ready at once, 2 workers; median of 5 runs after a warm-up.\n`);
+  console.log('| phases ready | engine total | per phase |');
+  console.log('|---:|---:|---:|');
+  for (const phases of engineSizes) {
+    const plan = definePlan(Array.from({ length: phases }, (_, index) => ({ id: index + 1 })), { name: 'ready' });
+    const once = async () => {
+      const started = performance.now();
+      await lastValueFrom(createRun(plan, { mode: 'parallel', maxWorkers: 2 }, { runner, scheduler: asapScheduler }).pipe(toArray()));
+      return performance.now() - started;
+    };
+    await once();
+    const times = [];
+    for (let i = 0; i < 5; i += 1) times.push(await once());
+    const total = median(times);
+    console.log(`| ${phases} | ${total.toFixed(0)} ms | ${((total * 1000) / phases).toFixed(1)} µs |`);
+  }
   console.log('');
 }

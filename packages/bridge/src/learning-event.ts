@@ -60,6 +60,11 @@ export const learningEventMetadataSchema = z
      * are gone, so the event is left out of the counts of `summarizeLearningEvents`.
      */
     compacted: z.literal(true).optional(),
+    /**
+     * On a `run_end`: how many phases resume skipped as already complete. They did no work, so they have no
+     * `phase_skipped` event of their own.
+     */
+    resumed: z.int().nonnegative().optional(),
   })
   .catchall(jsonValueSchema);
 

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { createRequire } from 'node:module';
 import type { CliIo } from './cli-io.js';
+import { CLI_VERSION } from './cli-version.js';
 import { registerCheckpointCommands } from './commands/checkpoint.js';
 import { registerCleanCommand } from './commands/clean.js';
 import { registerConfigCommand } from './commands/config.js';
@@ -13,8 +13,6 @@ import { registerStatusCommand } from './commands/status.js';
 
 export type { CliIo } from './cli-io.js';
 
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
-
 /**
  * Builds the `hypervisor` command line. Each command loads what it needs when it runs, so `--help` and
  * `--version` start fast. Commander's own exits are turned into exceptions so that the caller decides the
@@ -23,7 +21,7 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 export function createProgram(io: CliIo): Command {
   const program = new Command('hypervisor')
     .description('run multi-phase plans for AI coding agents')
-    .version(version, '-V, --version')
+    .version(CLI_VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   // Subcommands inherit the exit override and the output settings from here.

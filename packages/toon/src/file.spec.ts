@@ -9,7 +9,7 @@ import { CHECKPOINT_FORMATS } from './detect.js';
 import type { CheckpointFormat } from './detect.js';
 import { isToonError } from './errors.js';
 import type { ToonError } from './errors.js';
-import { readCheckpoint, writeCheckpoint } from './file.js';
+import { readCheckpoint, syncDirectory, writeCheckpoint } from './file.js';
 
 const scratchDirs: string[] = [];
 afterAll(() => Promise.all(scratchDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
@@ -87,6 +87,31 @@ describe('writeCheckpoint and readCheckpoint', () => {
     expect(error.message).toMatch(/phase\.toon: undefined at \$\.bad/);
     expect(await readdir(dir)).toEqual(['phase.toon']);
     expect((await readCheckpoint(path)).value).toEqual({ version: 1 });
+  });
+
+  it('makes the rename durable through the folder sync it is given, and resolves only after it', async () => {
+    const dir = await scratch();
+    const path = join(dir, 'phase.toon');
+    const synced: string[] = [];
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let done = false;
+    const writing = writeCheckpoint(path, { a: 1 }, { syncDirectory: async (folder) => (synced.push(folder), gate) }).then(() => (done = true));
+    while (synced.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect([synced, done, await readFile(path, 'utf8')]).toEqual([[dir], false, 'a: 1\n']);
+    release();
+    await writing;
+    expect(done).toBe(true);
+  });
+
+  it('fails the write when the folder sync fails', async () => {
+    const error = await rejectionOf(writeCheckpoint(join(await scratch(), 'a.toon'), { a: 1 }, { syncDirectory: () => Promise.reject(new Error('EIO')) }));
+    expect(error).toMatchObject({ code: 'io_error', message: expect.stringContaining('EIO') });
+  });
+
+  it('syncs a folder, and reports one that does not exist', async () => {
+    await expect(syncDirectory(await scratch())).resolves.toBeUndefined();
+    await expect(syncDirectory(join(await scratch(), 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('replaces an existing checkpoint whole', async () => {

@@ -55,7 +55,14 @@ export async function readCheckpoint(path: string, options: DecodeCheckpointOpti
 // Some platforms and file systems cannot fsync a directory; the rename is still atomic there.
 const UNSYNCABLE_DIRECTORY = new Set(['EISDIR', 'EINVAL', 'EPERM', 'ENOTSUP']);
 
-async function syncDirectory(directory: string): Promise<void> {
+/**
+ * fsyncs a folder, so that the renames done in it survive a crash; where the platform or file system cannot sync a
+ * folder, it does nothing (the rename is still atomic there).
+ * @throws the file system's error when the folder cannot be opened or synced for another reason.
+ * @example
+ * await syncDirectory('checkpoints');
+ */
+export async function syncDirectory(directory: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(directory, 'r');
@@ -77,9 +84,20 @@ async function writeTemporary(temporary: string, bytes: Uint8Array): Promise<voi
   }
 }
 
+/** Options of {@link writeCheckpoint}. */
+export interface WriteCheckpointOptions extends EncodeCheckpointOptions {
+  /**
+   * How the folder is made durable after the rename: by default {@link syncDirectory}; a caller writing many files
+   * may pass its own that fsyncs the folder once for several renames (group commit). The write resolves only once it
+   * has, so a write that resolved is durable either way.
+   * @default syncDirectory
+   */
+  readonly syncDirectory?: (directory: string) => Promise<void>;
+}
+
 /**
  * Encodes `value` and writes it atomically: into a temporary file in the same folder, fsync, rename over
- * `path`, fsync of the folder. A crash at any instant leaves the old file or the new one, whole; a failed
+ * `path`, fsync of the folder (see `options.syncDirectory`). A crash at any instant leaves the old file or the new one, whole; a failed
  * write leaves no temporary file behind. Missing parent folders are created.
  *
  * @throws ToonError `io_error` when the file cannot be written, or any code of `encodeCheckpoint`.
@@ -87,11 +105,12 @@ async function writeTemporary(temporary: string, bytes: Uint8Array): Promise<voi
  * await writeCheckpoint('checkpoints/phase_11.toon', record); // TOON text
  * await writeCheckpoint('checkpoints/phase_11.toon', record, { format: 'kazuba' }); // for the Python tools
  */
-export async function writeCheckpoint(path: string, value: unknown, options: EncodeCheckpointOptions = {}): Promise<WrittenCheckpoint> {
+export async function writeCheckpoint(path: string, value: unknown, options: WriteCheckpointOptions = {}): Promise<WrittenCheckpoint> {
   const directory = dirname(path);
   const temporary = join(directory, `.${basename(path)}.${randomUUID()}.tmp`);
+  const { syncDirectory: syncFolder = syncDirectory, ...encoding } = options;
   try {
-    const bytes = encodeCheckpoint(value, options);
+    const bytes = encodeCheckpoint(value, encoding);
     await mkdir(directory, { recursive: true });
     try {
       await writeTemporary(temporary, bytes);
@@ -100,7 +119,7 @@ export async function writeCheckpoint(path: string, value: unknown, options: Enc
       await rm(temporary, { force: true });
       throw error;
     }
-    await syncDirectory(directory);
+    await syncFolder(directory);
     return { path, format: options.format ?? 'toon', bytes: bytes.length };
   } catch (error) {
     throw ioError(error, path, 'write');

@@ -157,6 +157,7 @@ describe('createHypervisorBridge', () => {
       retried: 3,
       rateLimited: 1,
       skipped: 1,
+      resumed: 0,
       cancelled: 0,
       // phase_end 60 000, 90 000, 20 000 and phase_failed 47 000
       durationMs: { mean: 54_250, median: 53_500, p95: 90_000 },

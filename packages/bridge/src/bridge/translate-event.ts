@@ -50,6 +50,18 @@ interface RunContext {
  */
 const KEPT_RUNS = 32;
 
+/**
+ * The reason core gives a phase that resume skips because its checkpoint says it is complete. Such a phase did no
+ * work and teaches a learning system nothing, and a resume of a big plan would add one line per phase to the history
+ * each time: its run's `run_end` counts them instead (`metadata.resumed`).
+ */
+export const RESUMED_REASON = 'already complete';
+
+/** Whether a phase ended without an attempt because resume found it complete. */
+function isResumed(result: { readonly status: string; readonly attempts: number; readonly reason?: string | undefined }): boolean {
+  return result.status === 'skipped' && result.attempts === 0 && result.reason === RESUMED_REASON;
+}
+
 function toIso(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
@@ -57,15 +69,6 @@ function toIso(epochMs: number): string {
 function errorMetadata(error: EventError): { [key: string]: string } {
   return error.code === undefined ? { name: error.name, message: error.message } : { name: error.name, code: error.code, message: error.message };
 }
-
-/**
- * Turns lifecycle events into learning events. It remembers each run's plan name and mode from `run:started`,
- * and the start and agent of each attempt of a running phase, and is otherwise stateless, so that events
- * delivered out of order (as an event mesh may) are still translated right. Events a learning system has no
- * use for (queued, output, breaker, mode, failures of handlers, checkpoints and plugins) become nothing. A
- * `reason` goes on one line (`toOneLine`), whichever version or embedder emitted the event; an `error` keeps its
- * whole message.
- */
 
 /** What the agent reported of an attempt, under the learning events' metadata names. */
 function agentMetadata(event: {
@@ -81,6 +84,16 @@ function agentMetadata(event: {
     ...(event.model === undefined ? {} : { model: event.model }),
   };
 }
+
+/**
+ * Turns lifecycle events into learning events. It remembers each run's plan name and mode from `run:started`,
+ * and the start and agent of each attempt of a running phase, and is otherwise stateless, so that events
+ * delivered out of order (as an event mesh may) are still translated right. Events a learning system has no
+ * use for (queued, output, breaker, mode, failures of handlers, checkpoints and plugins) become nothing, and so does
+ * the end of a phase that resume skipped as already complete (the run's `run_end` counts those). A
+ * `reason` goes on one line (`toOneLine`), whichever version or embedder emitted the event; an `error` keeps its
+ * whole message.
+ */
 export class EventTranslator {
   readonly #runs = new Map<string, RunContext>();
 
@@ -183,6 +196,7 @@ export class EventTranslator {
   }
 
   #phaseFinished(event: HypervisorEventOf<'phase:finished'>): Translation {
+    if (isResumed(event)) return {};
     const run = this.#run(event.runId);
     const agent = run.agents.get(event.phaseId);
     // The first attempt's duration is the phase's, even when its start was not seen.
@@ -218,7 +232,13 @@ export class EventTranslator {
   #runFinished(event: HypervisorEventOf<'run:finished'>): Translation {
     const run = this.#run(event.runId);
     const { summary } = event;
-    const metadata = { ...this.#context(event.runId, run, null), outcome: summary.outcome, counts: { ...summary.countsByStatus } };
+    const resumed = summary.phases.filter(isResumed).length;
+    const metadata = {
+      ...this.#context(event.runId, run, null),
+      outcome: summary.outcome,
+      counts: { ...summary.countsByStatus },
+      ...(resumed === 0 ? {} : { resumed }),
+    };
     return {
       event: {
         event_type: 'run_end',

@@ -113,6 +113,23 @@ describe('compactLearningEventsFile', () => {
     expect(await readLearningEvents(path)).toEqual(compactLearningEvents(history, { keepRuns: 1 }));
   });
 
+  it('with nothing to compact, reads the lines as JSON only, and validates them all when one is no JSON event or there is something to do', async () => {
+    const lines = historyText.trimEnd().split('\n');
+    const runs = new Set(history.map((event) => event.metadata.run_id ?? '')).size;
+    const badTimestamp = JSON.stringify({ ...history[0], timestamp: 'lunch time' });
+    const unchecked = await fileWith(`${[badTimestamp, ...lines].join('\n')}\n`);
+    const bad: BridgeError[] = [];
+    const quiet = await compactLearningEventsFile(unchecked, { keepRuns: runs, onInvalidLine: (invalid) => bad.push(invalid) });
+    expect([quiet.rewritten, quiet.runs, quiet.compactedRuns, quiet.eventsBefore, quiet.invalidLines, bad]).toEqual([false, runs, 0, history.length + 1, 0, []]);
+    expect((await rejectionOf(compactLearningEventsFile(unchecked, { keepRuns: runs }))).context.line).toBe(1);
+    for (const line of ['[1]', '{"event_type":"lunch","metadata":{}}', JSON.stringify({ ...history[0], metadata: { run_id: 7 } }), JSON.stringify({ ...history[0], phase_id: 'one' })]) {
+      const checked = await fileWith(`${[...lines, line].join('\n')}\n`);
+      const found: BridgeError[] = [];
+      const result = await compactLearningEventsFile(checked, { keepRuns: runs, onInvalidLine: (invalid) => found.push(invalid) });
+      expect([result.rewritten, result.invalidLines, found.map((invalid) => invalid.context.line)]).toEqual([false, 1, [lines.length + 1]]);
+    }
+  });
+
   it('keeps a last line without a line feed as it is, however long, and later appends start on a new line', async () => {
     const torn = `${TORN}${'x'.repeat(70_000)}`;
     const path = await fileWith(historyText + torn);

@@ -20,6 +20,22 @@ export function isDurationFact(event: LearningEvent): event is LearningEvent & {
   );
 }
 
+/** A line that says it is a learning event of a type other than `phase_end`. */
+const OTHER_EVENT_TYPE = /"event_type"\s*:\s*"(?:phase_start|phase_failed|phase_retry|phase_skipped|run_start|run_end)"/;
+
+/**
+ * Tells from the text of a JSONL line, without parsing it, whether it may hold a duration fact: what spares a
+ * duration history the parsing and validation of the other lines, most of a long history. Only a line that is a
+ * whole JSON object (from `{` to `}`), says it is a learning event of another type, and never mentions `phase_end`
+ * (nor holds a `\u` escape, which could spell it) is passed over. Any other line is parsed, so a line torn by a
+ * crash, or one that is no learning event at all, is still reported.
+ */
+export function mayBeDurationFact(text: string): boolean {
+  const line = text.trim();
+  if (!line.startsWith('{') || !line.endsWith('}') || line.includes('phase_end') || line.includes('\\u')) return true;
+  return !OTHER_EVENT_TYPE.test(line);
+}
+
 /** The plan and phase a duration fact is about, as one key; undefined for any other event. */
 export function durationFactKey(event: LearningEvent): string | undefined {
   return isDurationFact(event) ? JSON.stringify([event.metadata.plan_name, event.phase_id]) : undefined;

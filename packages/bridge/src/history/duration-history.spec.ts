@@ -177,6 +177,32 @@ describe('loadDurationHistory', () => {
     expect(bad).toHaveLength(1);
   });
 
+  it('learns from the phase_end lines among many lines of other events, whatever their key order or spacing', async () => {
+    const skipped = (phaseId: number): LearningEvent => ({ ...ended(0), event_type: 'phase_skipped', phase_id: phaseId, success: false, metadata: { status: 'skipped', run_id: 'r-9', plan_name: 'plans-v2', reason: 'dependency 3 failed' } });
+    const noise = formatLearningEventsJsonl(Array.from({ length: 500 }, (_, index) => skipped(index + 1)));
+    const { event_type, ...rest } = ended(70_000);
+    const reordered = `  ${JSON.stringify({ ...rest, event_type }, null, 0).replace('"event_type":', '"event_type" : ')}  \r\n`;
+    const escaped = JSON.stringify(ended(80_000)).replace('"phase_end"', '"phase\\u005fend"');
+    const path = await historyFile('mixed.jsonl', [ended(60_000)], `${noise}${reordered}${noise}${escaped}\n${noise}`);
+    const history = await loadDurationHistory(path, { ...options, onInvalidLine: () => { throw new Error('no line is invalid'); } });
+    expect(history.samples(11).map((sample) => sample.durationMs)).toEqual([60_000, 70_000, 80_000]);
+  });
+
+  it('reports the bad lines that could hold a duration: torn, not an object, not an event, or a phase_end that is no learning event', async () => {
+    const notAnEvent = JSON.stringify({ ...ended(90_000), success: 'yes' });
+    const path = await historyFile('bad.jsonl', [ended(60_000)], `not json\n[1, 2]\n${notAnEvent}\n{"event_type":"phase_end","phase_id":11\n{"also": "not an event"}\n`);
+    const bad: BridgeError[] = [];
+    const history = await loadDurationHistory(path, { ...options, onInvalidLine: (invalid) => bad.push(invalid) });
+    expect(bad.map((error) => [error.code, error.context.line])).toEqual([
+      ['invalid_json_line', 2],
+      ['invalid_event_line', 3],
+      ['invalid_event_line', 4],
+      ['invalid_json_line', 5],
+      ['invalid_event_line', 6],
+    ]);
+    expect(history.samples(11).map((sample) => sample.durationMs)).toEqual([60_000]);
+  });
+
   it('fails on a file it cannot read even when missing files are allowed', async () => {
     const folder = join(dir, 'a-folder');
     await mkdir(folder);

@@ -3,7 +3,7 @@ import { streamLearningEvents } from '../io/learning-event-files.js';
 import type { ReadLearningEventsOptions } from '../io/learning-event-files.js';
 import type { LearningEvent } from '../learning-event.js';
 import { median } from '../stats/order-statistics.js';
-import { DEFAULT_KEEP_LAST, isDurationFact } from './duration-facts.js';
+import { DEFAULT_KEEP_LAST, isDurationFact, mayBeDurationFact } from './duration-facts.js';
 import type { EstimablePhase, PhaseEstimate, PhaseEstimator } from './phase-estimator.js';
 
 /** One successful run of a phase, as the history keeps it. */
@@ -142,7 +142,9 @@ export function createDurationHistory<P extends EstimablePhase, S extends string
 /**
  * Reads one or more JSONL history files (in the order given, each line by line, keeping only the last
  * `keepLast` durations per phase in memory) into a {@link DurationHistory}; see {@link createDurationHistory}
- * for which events count.
+ * for which events count. A whole line that says it is an event of another type (and never mentions `phase_end`)
+ * is passed over unparsed; every other line is parsed and validated, so a torn line, or one that is no learning
+ * event, is still reported.
  * @throws BridgeError `invalid_options`; `not_found` for a missing file when `allowMissing` is false;
  * `io_error`; `invalid_json_line` or `invalid_event_line` naming the file and line (unless `onInvalidLine` is
  * given).
@@ -156,7 +158,8 @@ export async function loadDurationHistory<P extends EstimablePhase, S extends st
 ): Promise<DurationHistory<P, S>> {
   const windows = new SampleWindows(resolveOptions(options));
   const allowMissing = options.allowMissing ?? true;
-  const readOptions = options.onInvalidLine === undefined ? {} : { onInvalidLine: options.onInvalidLine };
+  // Only the lines that may be duration facts are parsed and validated: a long history is mostly other events.
+  const readOptions = { select: mayBeDurationFact, ...(options.onInvalidLine === undefined ? {} : { onInvalidLine: options.onInvalidLine }) };
   for (const path of typeof paths === 'string' ? [paths] : paths) {
     try {
       for await (const event of streamLearningEvents(path, readOptions)) windows.add(event);

@@ -35,6 +35,16 @@ export interface ExportedEvents {
   readonly count: number;
 }
 
+/** Options of {@link parseEventLines} and {@link streamLearningEvents}. */
+export interface ParseEventLinesOptions extends ReadLearningEventsOptions {
+  /**
+   * Tells from a line's text whether the reader may need it; the lines it refuses are left out unparsed, so
+   * unreported even when they are not learning events.
+   * @default every line is parsed
+   */
+  readonly select?: (text: string) => boolean;
+}
+
 /** A learning event and the text of its line. */
 export interface EventLine {
   readonly event: LearningEvent;
@@ -46,9 +56,10 @@ export interface EventLine {
  * Parses lines of a JSONL file into learning events, handing bad lines to `onInvalidLine` (or throwing).
  * @throws BridgeError as {@link readLearningEvents}.
  */
-export async function* parseEventLines(lines: AsyncIterable<NumberedLine>, path: string, options: ReadLearningEventsOptions): AsyncGenerator<EventLine> {
+export async function* parseEventLines(lines: AsyncIterable<NumberedLine>, path: string, options: ParseEventLinesOptions): AsyncGenerator<EventLine> {
   for await (const { text: raw, line } of lines) {
     const text = line === 1 ? stripByteOrderMark(raw) : raw;
+    if (options.select?.(text) === false) continue;
     let event: LearningEvent | undefined;
     try {
       event = parseLearningEventLine(text, line, path);
@@ -65,7 +76,7 @@ export async function* parseEventLines(lines: AsyncIterable<NumberedLine>, path:
  * Yields the learning events of a JSONL file one at a time, so a long history is never held in memory whole.
  * @throws BridgeError as {@link readLearningEvents}.
  */
-export async function* streamLearningEvents(path: string, options: ReadLearningEventsOptions = {}): AsyncGenerator<LearningEvent> {
+export async function* streamLearningEvents(path: string, options: ParseEventLinesOptions = {}): AsyncGenerator<LearningEvent> {
   for await (const { event } of parseEventLines(readTextLines(path, LEARNING_EVENTS), path, options)) yield event;
 }
 

@@ -17,6 +17,7 @@ describe('summarizeLearningEvents', () => {
       retried: 1,
       rateLimited: 0,
       skipped: 1,
+      resumed: 0,
       cancelled: 0,
       // phase_end 61 250 and 45 000, phase_failed 3 000.5
       durationMs: { mean: (61_250 + 45_000 + 3_000.5) / 3, median: 45_000, p95: 61_250 },
@@ -36,6 +37,7 @@ describe('summarizeLearningEvents', () => {
       retried: 0,
       rateLimited: 0,
       skipped: 0,
+      resumed: 0,
       cancelled: 0,
       durationMs: { mean: null, median: null, p95: null },
       totalCostUsd: 0,
@@ -78,6 +80,21 @@ describe('summarizeLearningEvents', () => {
       rateLimited: 1,
       durationMs: { mean: 100, median: 100, p95: 100 },
     });
+  });
+
+  it('counts the phases resume found complete apart from the skipped ones: from run_end, and as older versions recorded them', () => {
+    const runEnd = (resumed?: number): LearningEvent => ({
+      event_type: 'run_end',
+      phase_id: null,
+      duration_ms: 400,
+      success: true,
+      metadata: { run_id: 'r-43', ...(resumed === undefined ? {} : { resumed }) },
+      timestamp: '2026-03-01T04:00:00.000Z',
+    });
+    const legacy: LearningEvent = { ...phaseStart, event_type: 'phase_skipped', duration_ms: 0, success: false, metadata: { status: 'skipped', reason: 'already complete' } };
+    const afterFailure: LearningEvent = { ...legacy, metadata: { status: 'skipped', reason: 'dependency 3 failed' } };
+    const stats = summarizeLearningEvents([runEnd(10_000), runEnd(), legacy, legacy, afterFailure]);
+    expect(stats).toMatchObject({ events: 5, resumed: 10_002, skipped: 1, cancelled: 0 });
   });
 
   it('counts the events compaction kept from older runs apart, leaving them out of the other figures', () => {

@@ -1,3 +1,4 @@
+import { RESUMED_REASON } from '../bridge/translate-event.js';
 import { isCompacted } from '../compact/compaction-plan.js';
 import type { LearningEvent } from '../learning-event.js';
 import { median, percentile } from './order-statistics.js';
@@ -32,8 +33,16 @@ export interface LearningEventStats {
   readonly retried: number;
   /** The part of `retried` that waited for a rate limit (`metadata.rate_limited: true`) and spent no retry. */
   readonly rateLimited: number;
-  /** Phases skipped (`phase_skipped` with any status but `cancelled`), e.g. after a dependency failed. */
+  /**
+   * Phases skipped (`phase_skipped` with any status but `cancelled`), e.g. after a dependency failed; phases that
+   * resume found already complete are counted apart, as `resumed`.
+   */
   readonly skipped: number;
+  /**
+   * Phases that resume found already complete and did not run again: the `metadata.resumed` of each `run_end`, plus
+   * the `phase_skipped` events of reason `already complete` that earlier versions recorded for each such phase.
+   */
+  readonly resumed: number;
   /** Phases cancelled (`phase_skipped` with `metadata.status: 'cancelled'`). */
   readonly cancelled: number;
   /** Durations of the phases that ran to an end (`phase_end` and `phase_failed`). */
@@ -90,7 +99,11 @@ function count(stats: MutableStats, event: LearningEvent): void {
       return;
     case 'phase_skipped':
       if (event.metadata.status === 'cancelled') stats.cancelled += 1;
+      else if (event.metadata['reason'] === RESUMED_REASON) stats.resumed += 1;
       else stats.skipped += 1;
+      return;
+    case 'run_end':
+      stats.resumed += event.metadata.resumed ?? 0;
       return;
     default:
       return;
@@ -99,7 +112,7 @@ function count(stats: MutableStats, event: LearningEvent): void {
 
 /**
  * Counts what happened in a list of learning events (a bridge's history, or a history file read back):
- * attempts started, phases succeeded, partial, failed, retried, skipped and cancelled, the duration mean /
+ * attempts started, phases succeeded, partial, failed, retried, skipped, resumed and cancelled, the duration mean /
  * median / p95 of phases that ran to an end, the total cost, and per model the attempts, turns and cost; the
  * events compaction kept from older runs are counted apart, as `compacted`. Pure.
  * @example
@@ -117,6 +130,7 @@ export function summarizeLearningEvents(events: Iterable<LearningEvent>): Learni
     retried: 0,
     rateLimited: 0,
     skipped: 0,
+    resumed: 0,
     cancelled: 0,
     totalCostUsd: 0,
   };

@@ -5,7 +5,8 @@ import { formatTable } from './text-table.js';
 
 
 /**
- * The figures of a learning-events file for people: one row per count, then phase durations, cost, a row per
+ * The figures of a learning-events file for people: one row per count (phases resume found complete apart from the
+ * skipped ones), then phase durations, cost, a row per
  * model with its attempts, turns and cost, and how many durations of older runs compaction kept.
  * @param invalidLines how many lines were skipped as not being learning events
  */
@@ -19,6 +20,8 @@ export function renderEventStatsText(file: string, stats: LearningEventStats, in
     ['phases failed', String(stats.failed)],
     ['retries', `${stats.retried}${stats.rateLimited > 0 ? ` (${stats.rateLimited} waiting for a rate limit)` : ''}`],
     ['phases skipped', String(stats.skipped)],
+    // Phases resume found complete: kept apart from the skips, which say something went wrong or was left out.
+    ['phases resumed', `${stats.resumed}${stats.resumed > 0 ? ' (already complete, not run again)' : ''}`],
     ['phases cancelled', String(stats.cancelled)],
     ['phase duration', `mean ${duration(durationMs.mean)}, median ${duration(durationMs.median)}, p95 ${duration(durationMs.p95)}`],
     ['agent cost', `$${stats.totalCostUsd.toFixed(4)}`],

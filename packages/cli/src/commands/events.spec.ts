@@ -61,6 +61,7 @@ describe('hypervisor events stats', () => {
         '  phases failed     1',
         '  retries           1 (1 waiting for a rate limit)',
         '  phases skipped    1',
+        '  phases resumed    0',
         '  phases cancelled  1',
         '  phase duration    mean 2s, median 2s, p95 3s',
         '  agent cost        $0.7500',
@@ -83,6 +84,7 @@ describe('hypervisor events stats', () => {
       retried: 1,
       rateLimited: 1,
       skipped: 1,
+      resumed: 0,
       cancelled: 1,
       durationMs: { mean: 2000, median: 2000, p95: 3000 },
       totalCostUsd: 0.75,
@@ -332,5 +334,32 @@ describe('hypervisor run and the events file', () => {
     expect(wholeRuns(afterSecond)).toEqual([newRun, wholeRuns(afterSecond)[1]]);
     // 10 durations per phase are kept, 2 of them in the runs kept whole.
     expect(afterSecond.filter((event) => event.metadata.compacted === true)).toHaveLength(16);
+  });
+
+  it('records no per-phase event for the phases a resume finds complete: the run_end counts them, events stats shows them apart', async () => {
+    const plan = await writePlan([
+      { id: 1, run: ledger(1) },
+      { id: 2, run: ledger(2), dependsOn: [1] },
+      { id: 3, run: 'exit 1' },
+      { id: 4, run: ledger(4), dependsOn: [3] },
+    ]);
+    const file = join(plan.root, '.hypervisor', 'learning.jsonl');
+    expect((await runCaptured(['run', 'plan', '--quiet', '--keep-going', '--retries', '0'], plan.root)).code).toBe(1);
+    const first = await readLearningEvents(file);
+    const resume = await runCaptured(['run', 'plan', '--quiet', '--keep-going', '--retries', '0'], plan.root);
+    expect(resume.code).toBe(1);
+    const added = (await readLearningEvents(file)).slice(first.length);
+    // 1 and 2 are complete; 3 runs and fails again; 4 is skipped after it, which the history still records.
+    expect(added.map((event) => [event.event_type, event.phase_id, event.metadata['reason'] ?? null])).toEqual([
+      ['run_start', null, null],
+      ['phase_start', 3, null],
+      ['phase_failed', 3, expect.any(String)],
+      ['phase_skipped', 4, 'dependency 3 failed'],
+      ['run_end', null, null],
+    ]);
+    expect(added.at(-1)?.metadata).toMatchObject({ resumed: 2, counts: { skipped: 3, failed: 1 } });
+    const stats = await runCaptured(['events', 'stats', '--json'], plan.root);
+    expect(JSON.parse(stats.stdout)).toMatchObject({ started: 4, succeeded: 2, failed: 2, skipped: 2, resumed: 2 });
+    expect((await runCaptured(['events', 'stats'], plan.root)).stdout).toContain('  phases resumed    2 (already complete, not run again)\n');
   });
 });

@@ -1,112 +1,15 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import type { Phase, Plan, PlanAnalysisJson, PlanWarning } from '@kazuba/core';
-import type { PhaseAgentSources } from '@kazuba/core/node';
 import type { CliIo } from '../cli-io.js';
-import type { PhaseCommand } from '../run/phase-command.js';
-import type { RawRunOptions } from '../run/run-options.js';
-import { loadPlanArg } from './command-input.js';
+import type { PlanCommandOptions } from './plan-report.js';
 import { addAgentOptions, addScheduleOptions } from './run.js';
-import { formatTable } from './text-table.js';
+
+export type { PlanPhaseJson, PlanReportJson } from './plan-report.js';
 
 const FORMATS = ['text', 'json', 'mermaid', 'dot'] as const;
 
-/** The options of `hypervisor plan`, as commander parses them. */
-type PlanCommandOptions = RawRunOptions & { readonly format: (typeof FORMATS)[number] };
-
-/** One phase in `plan --format json`: what a tool needs to draw or check the plan without reading its files. */
-export interface PlanPhaseJson {
-  readonly id: number;
-  readonly title: string;
-  /** The phase file, relative to the plan folder. */
-  readonly file: string | null;
-  readonly dependsOn: number[];
-  readonly parallelGroup: string | null;
-  readonly validationScript: string | null;
-  readonly checkpoint: string;
-  /** The phase's own command line, for plans that need no agent. */
-  readonly run: string | null;
-  /** The agent profile that runs it (`shell` for a `run:` line). */
-  readonly agent: string;
-  /** The model asked for, or a note that the agent's default applies. */
-  readonly model: string;
-  /** The exact command line, the prompt shown by its size. */
-  readonly command: string;
-  /** What chose the agent and the model: `{ kind: 'phase' }`, `{ kind: 'default' }`, or the routing rule's index and conditions. */
-  readonly chosenBy: PhaseAgentSources;
-}
-
-/** `hypervisor plan --format json`: the analysis of `@kazuba/core`, the phases, and the lint warnings. */
-export interface PlanReportJson extends PlanAnalysisJson {
-  readonly phases: PlanPhaseJson[];
-  readonly warnings: { readonly code: string; readonly phaseId: number; readonly file: string | null; readonly message: string }[];
-}
-
-// JSON has no `undefined`: a field the plan leaves out is `null`, so every object has every key.
-function orNull<T>(value: T | undefined): T | null {
-  return value === undefined ? null : value;
-}
-
-function phaseJson(plan: Plan, commandOf: (phase: Phase) => PhaseCommand): PlanPhaseJson[] {
-  return plan.phases.map((phase) => ({
-    ...commandOf(phase),
-    id: phase.id,
-    title: phase.title,
-    file: orNull(phase.file),
-    dependsOn: [...phase.dependsOn],
-    parallelGroup: phase.parallelGroup,
-    validationScript: orNull(phase.validationScript),
-    checkpoint: phase.checkpoint,
-    run: orNull(phase.run),
-  }));
-}
-
-function warningJson(warning: PlanWarning): PlanReportJson['warnings'][number] {
-  return { code: warning.code, phaseId: warning.phaseId, file: orNull(warning.file), message: warning.message };
-}
-
-/** Agents: a row per phase with its agent, model, what chose them (`phase`, `routing[0] effort L`, `default`) and command. */
-function renderAgents(plan: Plan, commandOf: (phase: Phase) => PhaseCommand, describeSources: (sources: PhaseAgentSources) => string): string {
-  const rows = plan.phases.map((phase) => {
-    const { agent, model, command, chosenBy } = commandOf(phase);
-    return [String(phase.id), agent, model, describeSources(chosenBy), command];
-  });
-  return ['Agents:', ...formatTable([['id', 'agent', 'model', 'rule', 'command'], ...rows], '  '), ''].join('\n');
-}
-
-async function showPlan(io: CliIo, dir: string, raw: PlanCommandOptions): Promise<void> {
-  // Loaded here, one after the other, so that `--help` loads nothing heavy.
-  const core = await import('@kazuba/core');
-  const { describePhaseAgentSources } = await import('@kazuba/core/node');
-  const { readConfigFile } = await import('../run/config-file.js');
-  const { parseRunOptions } = await import('../run/run-options.js');
-  const { chooseAgents, checkAgents } = await import('../run/agent-choice.js');
-  const { describePhaseCommand } = await import('../run/phase-command.js');
-  const { format, ...flags } = raw;
-  const cwd = io.cwd ?? process.cwd();
-  const loaded = await readConfigFile(flags, cwd);
-  const options = parseRunOptions(dir, flags, cwd, loaded?.config);
-  const agents = chooseAgents(options);
-  const plan = await loadPlanArg(io, dir);
-  const agentNotes = checkAgents(plan, agents);
-  const commandOf = (phase: Phase): PhaseCommand => describePhaseCommand(phase, agents, options.root);
-  const warnings = core.lintPlan(plan);
-  const analysis = core.analyzePlan(plan, { workers: options.workers, groupPolicy: options.groupPolicy });
-  if (format === 'json') {
-    const report: PlanReportJson = { ...core.renderAnalysisJson(analysis), phases: phaseJson(plan, commandOf), warnings: warnings.map(warningJson) };
-    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return;
-  }
-  // Warnings are for the reader, not part of the diagram or report: they go to stderr.
-  for (const warning of warnings) io.stderr.write(`warning: ${warning.message}\n`);
-  for (const note of agentNotes) io.stderr.write(`warning: ${note}\n`);
-  const render = {
-    text: () => `${core.renderAnalysisText(analysis, plan)}\n${renderAgents(plan, commandOf, describePhaseAgentSources)}`,
-    mermaid: () => core.renderMermaid(plan, analysis),
-    dot: () => core.renderDot(plan, analysis),
-  }[format];
-  io.stdout.write(render());
-}
+/** The formats `hypervisor plan --format` accepts. */
+export type PlanFormat = (typeof FORMATS)[number];
 
 /**
  * `hypervisor plan <plan-dir>`: loads and lints a plan and shows what running it will look like (order,
@@ -124,5 +27,9 @@ export function registerPlanCommand(program: Command, io: CliIo): void {
       '\nLint warnings go to stderr (in JSON they are the "warnings" field). A plan that cannot be loaded, or whose\n' +
         "phases' agent settings cannot run, exits 2. Settings come from the flags, then hypervisor.config.yaml.",
     )
-    .action((dir: string, options: PlanCommandOptions) => showPlan(io, dir, options));
+    .action(async (dir: string, options: PlanCommandOptions) => {
+      // Loaded when the command runs, so that `--help` and the other commands load nothing of it.
+      const { showPlan } = await import('./plan-report.js');
+      await showPlan(io, dir, options);
+    });
 }

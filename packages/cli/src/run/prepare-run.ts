@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { analyzePlan, createHintEstimator, isPlanError, loadPlan } from '@kazuba/core';
 import type { Approver, Estimator, EstimateSource, Phase, Plan } from '@kazuba/core';
-import { createFileCheckpointStore, runFolder } from '@kazuba/core/node';
+import { createFileCheckpointStore, createIndexedCheckpointStore, indexFolder, runFolder } from '@kazuba/core/node';
 import { checkAgents, chooseAgents } from './agent-choice.js';
 import { createHypervisorBridge, loadDurationHistory } from '@kazuba/bridge';
 import type { BridgeError, HypervisorBridge } from '@kazuba/bridge';
@@ -57,9 +57,11 @@ export interface PreparedRun {
   saveEvents(): Promise<void>;
 }
 
-async function readPlan(planDir: string, planArg: string): Promise<Plan> {
+async function readPlan(planDir: string, planArg: string, options: ResolvedRunOptions): Promise<Plan> {
   try {
-    return await loadPlan(planDir);
+    // The index under the root spares a resume the reading and parsing of every unchanged phase file; a dry run
+    // writes nothing, so it goes without.
+    return await loadPlan(planDir, options.mode === 'dry_run' ? {} : { indexDir: indexFolder(options.root) });
   } catch (error) {
     if (!isPlanError(error)) throw error;
     // Each file named as the folder the user typed, joined with the file's name, as `plan` and `status` name it.
@@ -83,7 +85,8 @@ async function buildEstimator(options: ResolvedRunOptions, plan: Plan, warn: (te
  */
 async function warnUnreadableCheckpoints(plan: Plan, options: ResolvedRunOptions, warn: (text: string) => void): Promise<void> {
   if (options.force || options.mode === 'dry_run') return;
-  const store = createFileCheckpointStore({ root: options.root });
+  // Through the index the run itself then uses: unchanged checkpoints cost one stat each, here and in the run.
+  const store = createIndexedCheckpointStore(createFileCheckpointStore({ root: options.root }), { root: options.root, indexDir: indexFolder(options.root), key: options.planDir });
   const problems = await Promise.all(
     plan.phases.map(async (phase) => {
       try {
@@ -223,7 +226,7 @@ function assemble({ input, setup, controller, tracker, styles, display, commandO
 export async function prepareRun(input: PrepareRunInput): Promise<PreparedRun> {
   const { options, io } = input;
   const agents = chooseAgents(options);
-  const { plan, assumedDone } = selectPhases(await readPlan(options.planDir, input.planArg), options.selection);
+  const { plan, assumedDone } = selectPhases(await readPlan(options.planDir, input.planArg, options), options.selection);
   const styles = createStyles(colorEnabled(io.stderr, io.env ?? process.env));
   const warn = (text: string): void => void io.stderr.write(`hypervisor: ${text}\n`);
   for (const note of checkAgents(plan, agents)) warn(`warning: ${note}`);

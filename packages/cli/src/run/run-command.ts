@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isatty } from 'node:tty';
@@ -6,6 +5,7 @@ import { inspect } from 'node:util';
 import { createRunId } from '@kazuba/core/node';
 import type { ExecutionMode, HypervisorEvent, RunSummary } from '@kazuba/hypervisor-v2';
 import type { CliIo } from '../cli-io.js';
+import { CLI_VERSION } from '../cli-version.js';
 import { CliError, isCliError } from './cli-error.js';
 import { EXIT } from './exit-codes.js';
 import { trapInterrupts } from './interrupts.js';
@@ -38,8 +38,6 @@ export interface RunCommandDeps {
    */
   readonly forceExit?: (code: number) => void;
 }
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 async function requireDirectory(path: string, flag: string): Promise<void> {
   const found = await stat(path).catch(() => undefined);
@@ -152,7 +150,7 @@ export async function runCommand(planArg: string, raw: RawRunOptions, io: CliIo,
   const options = parseRunOptions(planArg, raw, cwd, loaded?.config);
   requireTerminal(options.mode, io);
   await requireDirectory(options.root, '--root');
-  const prepared = await prepareRun({ options, planArg, io, deps, runId: createRunId(), version });
+  const prepared = await prepareRun({ options, planArg, io, deps, runId: createRunId(), version: CLI_VERSION });
   const events: HypervisorEvent[] = [];
   const keep = (event: HypervisorEvent): void => {
     prepared.observe(event);

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { asapScheduler, concat, defer, ignoreElements, mergeMap, tap } from 'rxjs';
+import { asapScheduler, concat, defer, identity, ignoreElements, mergeMap, tap } from 'rxjs';
 import type { Observable } from 'rxjs';
 import type { HypervisorEvent, PluginHost, RunSummary, UnifiedMemoryManager } from '@kazuba/hypervisor-v2';
 import type { Estimator } from '../graph/estimator.js';
@@ -14,7 +14,8 @@ import type { RecoveredRun } from './isolation/recover-crashed-runs.js';
 import { createWorktreeRunner } from './isolation/worktree-runner.js';
 import type { HypervisorConfigInput } from '../schedule/config.js';
 import { collectRunSummary, createRun } from '../schedule/create-run.js';
-import type { Approver } from '../schedule/ports.js';
+import type { Approver, PhaseRunner } from '../schedule/ports.js';
+import type { CheckpointBarrier } from './store/checkpoint-barrier.js';
 import type { AgentProfileInput } from './agents/agent-profile.js';
 import { CoreError } from '../core-error.js';
 import { checkPhaseAgents } from './agents/phase-agent.js';
@@ -23,7 +24,10 @@ import { createProcessRunner } from './agents/process-runner.js';
 import type { RoutingRuleInput } from './agents/routing.js';
 import { createProcessSupervisor } from './process/process-supervisor.js';
 import { reapOrphans } from './process/reap-orphans.js';
+import { createCheckpointBarrier } from './store/checkpoint-barrier.js';
 import { createFileCheckpointStore } from './store/file-checkpoint-store.js';
+import { createIndexedCheckpointStore } from './store/indexed-checkpoint-store.js';
+import { indexFolder } from './index/stamp-index.js';
 import { RUN_EVENTS_FILE, createRunEventLog } from './store/run-event-log.js';
 import { RunRecorder, readPreviousBreaker } from './store/run-record.js';
 import { storageFullCode } from './store/storage-full.js';
@@ -134,6 +138,20 @@ function requireRunnableAgents(plan: Plan, choice: AgentChoice): void {
 }
 
 /**
+ * No phase process starts before the run record that says this run is running (with its process id) is on disk:
+ * after a crash, that record is how the next run finds the processes left behind (see `reapOrphans`).
+ */
+function afterRecordStarted(runner: PhaseRunner, recorder: RunRecorder | undefined): PhaseRunner {
+  if (recorder === undefined) return runner;
+  return { run: (request) => defer(() => recorder.started()).pipe(mergeMap(() => runner.run(request))) };
+}
+
+/** The approver asks about a phase only once the reports of the phases that ended before are delivered. */
+function afterDelivered(approver: Approver, barrier: CheckpointBarrier): Approver {
+  return { decide: (request) => defer(() => barrier.delivered()).pipe(mergeMap(() => approver.decide(request))) };
+}
+
+/**
  * Runs a plan on this machine, as an Observable of lifecycle events: loads and validates the plan folder (or
  * takes a plan already loaded, e.g. cut down to some phases; its validation scripts resolve against `plan.dir`),
  * runs phases as processes (each attempt in its own process group, output logged under
@@ -173,7 +191,11 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
       ...(options.deniedEdits === undefined ? {} : { deniedEdits: options.deniedEdits }),
       ...(options.routing === undefined ? {} : { routing: options.routing }),
     });
-    const store = createFileCheckpointStore({ root, format: config.checkpointFormat });
+    // A dry run writes nothing, not even the index of checkpoint states.
+    const fileStore = createFileCheckpointStore({ root, format: config.checkpointFormat });
+    const store = config.mode === 'dry_run' ? fileStore : createIndexedCheckpointStore(fileStore, { root, indexDir: indexFolder(root), key: planDir });
+    // Watchers see a phase finished only once its checkpoint is on disk (a dry run writes none).
+    const barrier = createCheckpointBarrier(guard.watchStore(store));
     const settle = defer(async () => {
       await supervisor.shutdown();
       await eventLog?.close();
@@ -185,7 +207,7 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
     // A run that finds the processes of a crashed earlier run still alive ends them before starting its own.
     const plan$ = defer(async () => {
       const { crashedRuns } = config.mode === 'dry_run' ? { crashedRuns: [] } : await reapOrphans(root);
-      const loaded = typeof plan === 'string' ? await loadPlan(planDir) : plan;
+      const loaded = typeof plan === 'string' ? await loadPlan(planDir, config.mode === 'dry_run' ? {} : { indexDir: indexFolder(root) }) : plan;
       requireRunnableAgents(loaded, runner.agents);
       const isolation = await decideIsolation(root, options, config.mode === 'dry_run');
       options.onIsolation?.(isolation);
@@ -199,19 +221,20 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
     const run$ = plan$.pipe(
       mergeMap(({ loaded, isolation, previousBreaker }) =>
         createRun(loaded, isolation.isolation === 'worktree' ? isolatedConfig(options, config) : config, {
-          runner: guard.watchRunner(isolation.isolation === 'worktree' ? createWorktreeRunner({ root, runner, runId, hypervisorVersion: options.hypervisorVersion ?? '0.0.0' }) : runner),
-          store: guard.watchStore(store),
+          runner: afterRecordStarted(guard.watchRunner(isolation.isolation === 'worktree' ? createWorktreeRunner({ root, runner, runId, hypervisorVersion: options.hypervisorVersion ?? '0.0.0' }) : runner), recorder),
+          store: barrier.store,
           runId,
           scheduler: asapScheduler,
           signal: options.signal === undefined ? guard.signal : AbortSignal.any([options.signal, guard.signal]),
           ...(options.estimator === undefined ? {} : { estimator: options.estimator }),
           ...(options.plugins === undefined ? {} : { plugins: options.plugins }),
           ...(options.memory === undefined ? {} : { memory: options.memory }),
-          ...(options.approver === undefined ? {} : { approver: options.approver }),
+          ...(options.approver === undefined ? {} : { approver: afterDelivered(options.approver, barrier) }),
           ...(options.hypervisorVersion === undefined ? {} : { hypervisorVersion: options.hypervisorVersion }),
           ...(previousBreaker === undefined ? {} : { previousBreaker }),
         }),
       ),
+      config.mode === 'dry_run' ? identity : barrier.hold,
       tap((event) => {
         recorder?.observe(event);
         eventLog?.observe(event);
@@ -220,6 +243,7 @@ export function createPlanRun(plan: string | Plan, options: RunPlanOptions = {})
     const stop = (): void => {
       void supervisor.shutdown();
       void eventLog?.close();
+      void recorder?.flush();
     };
     return concat(run$, settle).pipe(tap({ unsubscribe: stop, error: stop }),
     );

@@ -1,6 +1,8 @@
 import { readdir } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { hashPhaseSource } from '../checkpoint/phase-hash.js';
+import { openStampIndex, stampIndexPath } from '../node/index/stamp-index.js';
+import type { StampIndex } from '../node/index/stamp-index.js';
 import { assemblePlan } from './create-plan.js';
 import { splitPhaseFile } from './front-matter.js';
 import { findPhaseLine } from './phase-file-signs.js';
@@ -18,7 +20,17 @@ export interface LoadPlanOptions {
    * @default the folder's name
    */
   readonly name?: string;
+  /**
+   * A folder where the plan's index is kept (`runPlan` and the CLI use `<root>/.hypervisor/index`): each phase file
+   * as last parsed, with its size, times, inode and device, so that a file whose `stat` is unchanged is not read
+   * and parsed again. Only a cache: deleting the folder, or a corrupt index, changes nothing but the time taken.
+   * @default no index: every file is read
+   */
+  readonly indexDir?: string;
 }
+
+/** What the index keeps of a file that was read without problems: its phase, or null for a file that is none. */
+type IndexedOutcome = Phase | null;
 
 async function listMarkdown(dir: string): Promise<string[]> {
   try {
@@ -50,6 +62,21 @@ function readPhase(text: string, file: string): FileOutcome {
   return { problems: phase, ...definedId(id.success ? id.data : findPhaseLine(text)?.id) };
 }
 
+/** One markdown file's outcome: from the index while its stamp is unchanged, else read, parsed and indexed. */
+async function outcomeOf(dir: string, file: string, index: StampIndex<IndexedOutcome> | undefined): Promise<FileOutcome> {
+  const path = join(dir, file);
+  const cached = index?.lookup(file, path);
+  if (cached !== undefined) return cached === null ? { problems: [] } : { phase: cached, problems: [] };
+  // Stamped before it is read: a file changed during the read then no longer matches what is kept.
+  const stamp = index?.stamp(path);
+  const text = await readPhaseFile(dir, file);
+  if (typeof text !== 'string') return { problems: [text] };
+  const outcome = readPhase(text, file);
+  // A file with problems is read again every time, so that its problems are always told as they are now.
+  if (outcome.problems.length === 0) index?.record(file, stamp, outcome.phase ?? null);
+  return outcome;
+}
+
 function definedId(id: number | undefined): { brokenId?: number } {
   return id === undefined ? {} : { brokenId: id };
 }
@@ -72,16 +99,20 @@ function definedId(id: number | undefined): { brokenId?: number } {
  */
 export async function loadPlan(dir: string, options: LoadPlanOptions = {}): Promise<Plan> {
   const files = await listMarkdown(dir);
-  const texts = await Promise.all(files.map((file) => readPhaseFile(dir, file)));
+  const index = options.indexDir === undefined ? undefined : openStampIndex<IndexedOutcome>(stampIndexPath(options.indexDir, 'plan', dir), 'plan');
+  const outcomes = await Promise.all(files.map((file) => outcomeOf(dir, file, index)));
+  if (index !== undefined) {
+    const listed = new Set(files);
+    index.retain((file) => listed.has(file));
+    index.save();
+  }
   const phases: Phase[] = [];
   const problems: PlanProblem[] = [];
   const invalid = new Set<number>();
-  files.forEach((file, index) => {
-    const text = texts[index] as string | PlanProblem;
-    const outcome = typeof text === 'string' ? readPhase(text, file) : { problems: [text] };
+  for (const outcome of outcomes) {
     if (outcome.phase !== undefined) phases.push(outcome.phase);
     problems.push(...outcome.problems);
     if (outcome.brokenId !== undefined) invalid.add(outcome.brokenId);
-  });
+  }
   return assemblePlan(options.name ?? basename(resolve(dir)), phases, problems, dir, invalid);
 }

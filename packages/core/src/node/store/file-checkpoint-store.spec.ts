@@ -59,6 +59,19 @@ describe('createFileCheckpointStore', () => {
     expect((await readdir(join(root, 'checkpoints'))).sort()).toEqual(['.phase_12.toon.0f9c2b7e-1d2a-4c5b-8e3f-000000000000.tmp', 'phase_11.toon']);
   });
 
+  it('lists a folder once yet removes each phase its stale temporary at its first write, and writes in parallel', async () => {
+    const root = await scratch();
+    await mkdir(join(root, 'checkpoints'));
+    await writeFile(join(root, 'checkpoints/.phase_11.toon.0f9c2b7e-1d2a-4c5b-8e3f-000000000000.tmp'), 'half a recor');
+    const store = createFileCheckpointStore({ root });
+    const phases = definePlan(Array.from({ length: 8 }, (_, index) => ({ id: 20 + index }))).phases;
+    await Promise.all([store.write(phase12, { ...record, phase_id: 12 }), ...phases.map((phase) => store.write(phase, { ...record, phase_id: phase.id }))]);
+    expect(await readdir(join(root, 'checkpoints'))).toContain('.phase_11.toon.0f9c2b7e-1d2a-4c5b-8e3f-000000000000.tmp');
+    await store.write(phase11, record);
+    expect(await readdir(join(root, 'checkpoints'))).toHaveLength(phases.length + 1);
+    for (const phase of phases) expect(await store.read(phase)).toMatchObject({ phaseId: phase.id, status: 'success' });
+  });
+
   it("reads a checkpoint the original's tooling wrote", async () => {
     const root = await scratch();
     await mkdir(join(root, 'checkpoints'));

@@ -72,6 +72,36 @@ describe('RunRecorder', () => {
     expect((await readCheckpoint(path)).value).toMatchObject({ breaker: written, breaker_opened_at: '2026-03-01T09:59:00.000Z' });
   });
 
+  it('writes the start at once, coalesces phase transitions until coalesceMs or a flush, and writes the outcome at once', async () => {
+    const path = join(await scratch(), 'run.toon');
+    const recorder = new RunRecorder(path, undefined, { coalesceMs: 600_000 });
+    const statusOf = async (): Promise<unknown> => ((await readCheckpoint(path)).value as { phases: { status: string }[]; outcome: string });
+    await recorder.started();
+    recorder.observe(at({ type: 'run:started', plan: 'demo', phaseIds: [1], mode: 'sequential', maxWorkers: 1 }));
+    await recorder.started();
+    expect(await statusOf()).toMatchObject({ outcome: 'running', phases: [{ status: 'pending' }] });
+    recorder.observe(at({ type: 'phase:queued', phaseId: 1 }));
+    recorder.observe(at({ type: 'phase:started', phaseId: 1, attempt: 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await statusOf()).toMatchObject({ phases: [{ status: 'pending' }] });
+    await recorder.flush();
+    expect(await statusOf()).toMatchObject({ phases: [{ status: 'running' }] });
+    recorder.observe(at({ type: 'phase:finished', phaseId: 1, status: 'success', attempts: 1, durationMs: 5 }));
+    recorder.observe(at({ type: 'run:finished', summary: { outcome: 'succeeded', durationMs: 5, countsByStatus: {}, phases: [] } }));
+    for (let i = 0; i < 200 && ((await statusOf()) as { outcome: string }).outcome === 'running'; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await statusOf()).toMatchObject({ outcome: 'succeeded', phases: [{ status: 'success' }] });
+  });
+
+  it('rewrites a transition by itself once coalesceMs has passed', async () => {
+    const path = join(await scratch(), 'run.toon');
+    const recorder = new RunRecorder(path, undefined, { coalesceMs: 5 });
+    recorder.observe(at({ type: 'run:started', plan: 'demo', phaseIds: [1], mode: 'sequential', maxWorkers: 1 }));
+    recorder.observe(at({ type: 'phase:queued', phaseId: 1 }));
+    const statusOf = async (): Promise<string | undefined> => ((await readCheckpoint(path).catch(() => undefined))?.value as { phases: { status: string }[] } | undefined)?.phases[0]?.status;
+    for (let i = 0; i < 200 && (await statusOf()) !== 'queued'; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await statusOf()).toBe('queued');
+  });
+
   it('reports a write failure instead of hiding it', async () => {
     const dir = await scratch();
     await mkdir(join(dir, 'run.toon'));

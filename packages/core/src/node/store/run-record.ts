@@ -35,10 +35,21 @@ export interface RunRecord {
   readonly phases: readonly ({ readonly phase_id: number } & Readonly<PhaseEntry>)[];
 }
 
+/** Options of {@link RunRecorder}. */
+export interface RunRecorderOptions {
+  /**
+   * The longest a phase transition waits before the record is rewritten: transitions within it share one write.
+   * The run's start and its end are written at once.
+   * @default 100
+   */
+  readonly coalesceMs?: number;
+}
+
 /**
- * Keeps `.hypervisor/runs/<run-id>/run.toon` current: fed every event, it rewrites the record atomically after
- * each transition (one write at a time, always the newest state), so a crash leaves a whole record that says
- * what was running.
+ * Keeps `.hypervisor/runs/<run-id>/run.toon` current: fed every event, it rewrites the record atomically (one write
+ * at a time, always the newest state), so a crash leaves a whole record that says what was running. The record
+ * that says the run started (with its process id, which tells a crashed run from a live one) is written at once;
+ * phase transitions are coalesced for at most `coalesceMs`; the outcome is written at once.
  */
 export class RunRecorder {
   private readonly phases = new Map<number, PhaseEntry>();
@@ -48,24 +59,48 @@ export class RunRecorder {
   private outcome = 'running';
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
+  private timer: NodeJS.Timeout | undefined;
   private failure: unknown;
+  private readonly coalesceMs: number;
+  private startWritten: Promise<void> | undefined;
 
   /** @param onWriteFailure told of a failed rewrite at once (the record keeps the first failure for `settled`). */
   constructor(
     private readonly path: string,
     private readonly onWriteFailure?: (error: unknown) => void,
-  ) {}
+    options: RunRecorderOptions = {},
+  ) {
+    this.coalesceMs = options.coalesceMs ?? 100;
+  }
 
   /** Updates the record from one event and schedules a rewrite when the event is a transition. */
   observe(event: HypervisorEvent): void {
     if (!this.apply(event)) return;
     this.dirty = true;
-    this.writing = this.writing.then(() => this.flushOnce());
+    if (event.type === 'run:started') this.startWritten = this.flush();
+    else if (event.type === 'run:finished') void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.coalesceMs).unref();
   }
 
-  /** Resolves when every rewrite is done. @throws the first write error, so a broken record is never silent. */
+  /**
+   * Resolves once the record written for `run:started` is on disk (or could not be written: `settled` says so), so
+   * that no phase process starts before a crash of this run could be told apart from a live run.
+   */
+  started(): Promise<void> {
+    return this.startWritten ?? Promise.resolve();
+  }
+
+  /** Writes the newest state now, if it changed since the last write; resolves when written. Never rejects. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.writing = this.writing.then(() => this.flushOnce());
+    return this.writing;
+  }
+
+  /** Writes what is pending and resolves when every rewrite is done. @throws the first write error, so a broken record is never silent. */
   async settled(): Promise<void> {
-    await this.writing;
+    await this.flush();
     if (this.failure !== undefined) throw this.failure;
   }
 
