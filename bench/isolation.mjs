@@ -10,10 +10,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { createRepository, git, inspectRepository, readGitTrace, resetRepository, runGit, writeIsolationPlan, writeTree } from './isolation-fixtures.mjs';
-import { median } from './peer-fixtures.mjs';
+import { median, parseBenchOptions } from './peer-fixtures.mjs';
 
 const USAGE = `Usage: node bench/isolation.mjs [options]
 
@@ -44,25 +43,7 @@ const OPTIONS = {
   keep: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 };
-let values;
-try {
-  ({ values } = parseArgs({ options: OPTIONS }));
-} catch (error) {
-  console.error(`bench: ${error.message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const positive = (name, least = 1) => {
-  const n = Number(values[name]);
-  if (!Number.isInteger(n) || n < least) {
-    console.error(`bench: --${name} expects an integer of at least ${least}, not ${JSON.stringify(values[name])}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  return n;
-};
+const { values, integer: positive } = parseBenchOptions(USAGE, OPTIONS);
 const phases = positive('phases');
 const runs = positive('runs');
 const warmup = positive('warmup', 0);

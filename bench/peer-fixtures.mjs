@@ -1,9 +1,11 @@
-// Shared by bench/peers.mjs: generators for the same DAG as a hypervisor plan folder, a Makefile and an Nx
-// workspace, and a timer that uses hyperfine when it is installed and times in Node otherwise.
+// Shared by the benchmark scripts: generators for the same DAG as a hypervisor plan folder, a Makefile and an Nx
+// workspace, a timer that uses hyperfine when it is installed and times in Node otherwise, and the option parser of
+// bench/isolation.mjs and bench/report.mjs.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 
 /** Ids as written in file names: zero-padded so a folder listing is in id order. */
 const pad = (id) => String(id).padStart(5, '0');
@@ -126,4 +128,34 @@ export function timeCommand({ argv, env = {}, cwd, prepare, runs, warmup = 1, us
     if (i >= warmup) times.push(elapsed);
   }
   return { times, median: median(times), tool: 'node', command: display };
+}
+
+/**
+ * Parses a benchmark script's options (node:util parseArgs, with a `help` flag among them): prints `usage` and exits
+ * 0 on --help, exits 2 with the problem and `usage` on a bad option. Returns the values and `integer(name, least)`,
+ * which reads an option as an integer of at least `least` (default 1) or exits 2 saying so.
+ * @param {string} usage
+ * @param {Record<string, import('node:util').ParseArgsOptionConfig>} options
+ */
+export function parseBenchOptions(usage, options) {
+  let values;
+  try {
+    ({ values } = parseArgs({ options }));
+  } catch (error) {
+    console.error(`bench: ${error.message}\n\n${usage}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const integer = (name, least = 1) => {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < least) {
+      console.error(`bench: --${name} expects an integer of at least ${least}, not ${JSON.stringify(values[name])}\n\n${usage}`);
+      process.exit(2);
+    }
+    return n;
+  };
+  return { values, integer };
 }

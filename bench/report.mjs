@@ -9,8 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { median, writePlan } from './peer-fixtures.mjs';
+import { median, parseBenchOptions, writePlan } from './peer-fixtures.mjs';
 import { randomDag, seededRandom } from './random-dag.mjs';
 
 const USAGE = `Usage: node bench/report.mjs [options]
@@ -40,25 +39,7 @@ const OPTIONS = {
   keep: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 };
-let values;
-try {
-  ({ values } = parseArgs({ options: OPTIONS }));
-} catch (error) {
-  console.error(`bench: ${error.message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const positive = (name) => {
-  const n = Number(values[name]);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`bench: --${name} must be a positive integer, not ${values[name]}`);
-    process.exit(2);
-  }
-  return n;
-};
+const { values, integer: positive } = parseBenchOptions(USAGE, OPTIONS);
 const phases = positive('phases');
 const workers = positive('workers');
 const runs = positive('runs');
