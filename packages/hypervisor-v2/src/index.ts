@@ -6,6 +6,7 @@ export type { HypervisorV2ErrorCode, HypervisorV2ErrorContext, ValidationIssue }
 export type { EventMesh, MeshHandler, MeshMessage, MeshSubscription, PublishOptions, SubscribeOptions } from './events/event-mesh.js';
 export {
   FINISHED_STATUSES,
+  RESUMED_REASON,
   eventErrorSchema,
   hypervisorEventSchema,
   parseHypervisorEvent,
@@ -14,7 +15,7 @@ export {
   toEventError,
 } from './events/hypervisor-event.js';
 export type { EventError, HypervisorEvent, HypervisorEventOf, HypervisorEventType, PhaseResult, RunSummary } from './events/hypervisor-event.js';
-export { LINE_BREAK_MARK, ONE_LINE_MAX_CHARS, toOneLine } from './events/one-line.js';
+export { LINE_BREAK_MARK, ONE_LINE_MAX_CHARS, stripTerminalEscapes, toOneLine } from './events/one-line.js';
 export type { OneLineOptions } from './events/one-line.js';
 export { EVENT_PRIORITIES, priorityOf } from './events/priority.js';
 export type { EventPriority } from './events/priority.js';

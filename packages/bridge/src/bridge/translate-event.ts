@@ -1,4 +1,4 @@
-import { toOneLine } from '@kazuba/hypervisor-v2';
+import { RESUMED_REASON, toOneLine } from '@kazuba/hypervisor-v2';
 import type { EventError, HypervisorEvent, HypervisorEventOf } from '@kazuba/hypervisor-v2';
 import type { LearningEvent, LearningEventMetadata } from '../learning-event.js';
 
@@ -51,13 +51,10 @@ interface RunContext {
 const KEPT_RUNS = 32;
 
 /**
- * The reason core gives a phase that resume skips because its checkpoint says it is complete. Such a phase did no
- * work and teaches a learning system nothing, and a resume of a big plan would add one line per phase to the history
- * each time: its run's `run_end` counts them instead (`metadata.resumed`).
+ * Whether a phase ended without an attempt because resume found it complete. Such a phase did no work and teaches
+ * a learning system nothing, and a resume of a big plan would add one line per phase to the history each time: its
+ * run's `run_end` counts them instead (`metadata.resumed`).
  */
-export const RESUMED_REASON = 'already complete';
-
-/** Whether a phase ended without an attempt because resume found it complete. */
 function isResumed(result: { readonly status: string; readonly attempts: number; readonly reason?: string | undefined }): boolean {
   return result.status === 'skipped' && result.attempts === 0 && result.reason === RESUMED_REASON;
 }

@@ -1,3 +1,4 @@
+import { LEARNING_EVENT_TYPES } from '../learning-event.js';
 import type { LearningEvent } from '../learning-event.js';
 
 /** How many durations per phase a duration history keeps by default; compaction keeps as many. */
@@ -20,8 +21,8 @@ export function isDurationFact(event: LearningEvent): event is LearningEvent & {
   );
 }
 
-/** A line that says it is a learning event of a type other than `phase_end`. */
-const OTHER_EVENT_TYPE = /"event_type"\s*:\s*"(?:phase_start|phase_failed|phase_retry|phase_skipped|run_start|run_end)"/;
+/** A line that says it is a learning event of a type other than `phase_end` (the types are plain words: no escaping). */
+const OTHER_EVENT_TYPE = new RegExp(`"event_type"\\s*:\\s*"(?:${LEARNING_EVENT_TYPES.filter((type) => type !== 'phase_end').join('|')})"`);
 
 /**
  * Tells from the text of a JSONL line, without parsing it, whether it may hold a duration fact: what spares a

@@ -1,4 +1,4 @@
-import { RESUMED_REASON } from '../bridge/translate-event.js';
+import { RESUMED_REASON } from '@kazuba/hypervisor-v2';
 import { isCompacted } from '../compact/compaction-plan.js';
 import type { LearningEvent } from '../learning-event.js';
 import { median, percentile } from './order-statistics.js';

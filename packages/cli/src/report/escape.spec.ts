@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { escapeAttribute, escapeHtml, stripAnsi } from './escape.js';
+import { escapeAttribute, escapeHtml } from './escape.js';
 
 describe('escapeHtml', () => {
   it.each([
@@ -25,15 +25,5 @@ describe('escapeAttribute', () => {
     ['a backtick', 'a`b', 'a&#96;b'],
   ])('escapes %s', (_name, input, expected) => {
     expect(escapeAttribute(input)).toBe(expected);
-  });
-});
-
-describe('stripAnsi', () => {
-  it('removes colour and cursor sequences and keeps the text', () => {
-    expect(stripAnsi('\u001b[31mred\u001b[0m \u001b[2K\u001b[1;32mgreen\u001b[39m')).toBe('red green');
-  });
-
-  it('leaves text without escape sequences alone', () => {
-    expect(stripAnsi('[31m is not a sequence')).toBe('[31m is not a sequence');
   });
 });

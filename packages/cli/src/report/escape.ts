@@ -2,9 +2,6 @@
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
-// eslint-disable-next-line no-control-regex
-const ANSI_SEQUENCE = /\u001b\[[0-?]*[ -/]*[@-~]/g;
-
 /**
  * Makes text safe between HTML tags, including inside `<pre>`, `<title>` and `<textarea>`: `&`, `<`, `>` and
  * both quotes become entities, and control characters (which HTML forbids) become U+FFFD, so that a `</pre>`,
@@ -31,9 +28,4 @@ export function escapeHtml(text: string): string {
  */
 export function escapeAttribute(text: string): string {
   return escapeHtml(text).replace(/[\n\r\t`]/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
-/** Removes the terminal colour and cursor sequences that agents' logs are full of. */
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI_SEQUENCE, '');
 }

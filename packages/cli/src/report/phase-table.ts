@@ -1,7 +1,8 @@
 import { formatDuration } from '@kazuba/core';
 import type { ReportPhaseRow } from '@kazuba/core';
+import { stripTerminalEscapes } from '@kazuba/hypervisor-v2';
 import { formatQuality, formatUsd } from '../run/live-frame.js';
-import { escapeHtml, stripAnsi } from './escape.js';
+import { escapeHtml } from './escape.js';
 import { formatPhaseName } from './phase-name.js';
 
 /** The tail of a failed phase's log, as the writer's caller read it. */
@@ -60,7 +61,7 @@ function failureOf(row: ReportPhaseRow, tail: string | undefined): string {
     `<article class="failure" id="failure-${row.phaseId}"><h3><a href="#phase-${row.phaseId}">${escapeHtml(formatPhaseName(row.phaseId, row.title))}</a></h3>`,
     row.reason === undefined ? '' : `<p>${escapeHtml(row.reason)}</p>`,
     error === undefined ? '' : `<p><code>${escapeHtml(error.name)}${code}</code>: ${escapeHtml(error.message)}</p>`,
-    tail === undefined || tail === '' ? '<p class="muted">No log tail was captured.</p>' : `<pre>${escapeHtml(stripAnsi(tail))}</pre>`,
+    tail === undefined || tail === '' ? '<p class="muted">No log tail was captured.</p>' : `<pre>${escapeHtml(stripTerminalEscapes(tail))}</pre>`,
     '</article>',
   ].join('');
 }

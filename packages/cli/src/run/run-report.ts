@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { formatDuration } from '@kazuba/core';
-import { toOneLine } from '@kazuba/hypervisor-v2';
+import { RESUMED_REASON, toOneLine } from '@kazuba/hypervisor-v2';
 import type { HypervisorEvent, PhaseStatus, RunSummary } from '@kazuba/hypervisor-v2';
 import { formatTable } from '../commands/text-table.js';
 import { formatUsd } from './live-frame.js';
@@ -75,7 +75,7 @@ export function formatRunReport(summary: RunSummary, context: ReportContext): { 
     };
   }
   // Why the plan is not done: every phase that did not succeed and was not complete already, failures first.
-  const undone = summary.phases.filter((phase) => phase.status !== 'success' && phase.reason !== 'already complete');
+  const undone = summary.phases.filter((phase) => phase.status !== 'success' && phase.reason !== RESUMED_REASON);
   const ordered = [...undone.filter((phase) => phase.status === 'failed'), ...undone.filter((phase) => phase.status !== 'failed')];
   const details = ordered.slice(0, MAX_DETAILS).map((phase) => {
     const log = phase.attempts > 0 ? ` (log: ${shown(`${context.runDir}/phase-${phase.phaseId}.log`, context.cwd)})` : '';

@@ -18,7 +18,7 @@ export { createFileCheckpointStore } from './store/file-checkpoint-store.js';
 export type { FileCheckpointStoreOptions } from './store/file-checkpoint-store.js';
 export { createIndexedCheckpointStore } from './store/indexed-checkpoint-store.js';
 export type { IndexedCheckpointStoreOptions } from './store/indexed-checkpoint-store.js';
-export { indexFolder } from './index/stamp-index.js';
+export { indexFolder } from '../file-cache/stamp-index.js';
 export { createRunId, runFolder } from './store/run-folder.js';
 export { RunRecorder } from './store/run-record.js';
 export type { RunRecord } from './store/run-record.js';

@@ -27,7 +27,7 @@ import { reapOrphans } from './process/reap-orphans.js';
 import { createCheckpointBarrier } from './store/checkpoint-barrier.js';
 import { createFileCheckpointStore } from './store/file-checkpoint-store.js';
 import { createIndexedCheckpointStore } from './store/indexed-checkpoint-store.js';
-import { indexFolder } from './index/stamp-index.js';
+import { indexFolder } from '../file-cache/stamp-index.js';
 import { RUN_EVENTS_FILE, createRunEventLog } from './store/run-event-log.js';
 import { RunRecorder, readPreviousBreaker } from './store/run-record.js';
 import { storageFullCode } from './store/storage-full.js';

@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { hashPhaseSource } from '../checkpoint/phase-hash.js';
-import { openStampIndex, stampIndexPath } from '../node/index/stamp-index.js';
-import type { StampIndex } from '../node/index/stamp-index.js';
+import { openStampIndex, stampIndexPath } from '../file-cache/stamp-index.js';
+import type { StampIndex } from '../file-cache/stamp-index.js';
 import { assemblePlan } from './create-plan.js';
 import { splitPhaseFile } from './front-matter.js';
 import { findPhaseLine } from './phase-file-signs.js';

@@ -1,3 +1,4 @@
+import { RESUMED_REASON } from '@kazuba/hypervisor-v2';
 import type { HypervisorEvent, HypervisorEventOf } from '@kazuba/hypervisor-v2';
 import { createHintEstimator } from '../graph/estimator.js';
 import type { Estimator } from '../graph/estimator.js';
@@ -32,9 +33,6 @@ export interface BuildRunReportInput {
    */
   readonly snapshotAt?: number;
 }
-
-/** The reason the engine gives a phase that resume settled as complete. */
-const RESUMED_REASON = 'already complete';
 
 const REPORT_STATUSES: readonly ReportPhaseStatus[] = ['success', 'partial', 'failed', 'skipped', 'cancelled', 'running', 'waiting', 'queued', 'pending'];
 

@@ -1,6 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import type { EventError, HypervisorEvent, HypervisorState } from '@kazuba/hypervisor-v2';
-import { toEventError } from '@kazuba/hypervisor-v2';
+import { RESUMED_REASON, toEventError } from '@kazuba/hypervisor-v2';
 import type { Phase, Plan } from '../plan/plan.js';
 import { dependentsOf } from '../graph/topology.js';
 import { createPhaseBreaker } from './breaker.js';
@@ -95,7 +95,7 @@ export class RunEngine {
     const { plan, config } = this.setup;
     this.emit({ type: 'run:started', plan: plan.name, phaseIds: plan.phases.map((phase) => phase.id), mode: config.mode, maxWorkers: config.maxWorkers });
     for (const phase of plan.phases) {
-      if (this.setup.resume.get(phase.id)?.run === false) this.finishPhase(phase, 'skipped', 'already complete', true);
+      if (this.setup.resume.get(phase.id)?.run === false) this.finishPhase(phase, 'skipped', RESUMED_REASON, true);
     }
     // Before a cancel: the record of a run cancelled as it starts must still say the breaker is open.
     this.resumeBreaker();

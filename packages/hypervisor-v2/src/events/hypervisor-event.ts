@@ -31,6 +31,13 @@ export const FINISHED_STATUSES = ['success', 'partial', 'failed', 'skipped', 'ca
 
 const finishedStatus = z.enum(FINISHED_STATUSES);
 
+/**
+ * The `reason` of a phase that resume settled as complete: `skipped` with no attempt, because its checkpoint says
+ * it succeeded and its phase file is unchanged. It did no work in this run, which a report, a summary or a
+ * learning system tells apart from a phase skipped for a failure.
+ */
+export const RESUMED_REASON = 'already complete';
+
 /** How one phase ended, as the run summary lists it. */
 export const phaseResultSchema = z.strictObject({
   phaseId,

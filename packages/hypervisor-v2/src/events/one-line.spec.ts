@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { isHypervisorV2Error } from '../errors.js';
-import { LINE_BREAK_MARK, ONE_LINE_MAX_CHARS, toOneLine } from './one-line.js';
+import { LINE_BREAK_MARK, ONE_LINE_MAX_CHARS, stripTerminalEscapes, toOneLine } from './one-line.js';
 
 describe('toOneLine', () => {
   it.each([
@@ -51,5 +51,16 @@ describe('toOneLine', () => {
       expect(isHypervisorV2Error(error) && error.code).toBe('invalid_options');
       expect((error as Error).message).toContain(`got ${String(maxChars)}`);
     }
+  });
+});
+
+describe('stripTerminalEscapes', () => {
+  it('removes colour and cursor sequences, titles and links, and keeps the text and its line breaks', () => {
+    expect(stripTerminalEscapes('\u001b[31mred\u001b[0m \u001b[2K\u001b[1;32mgreen\u001b[39m\n')).toBe('red green\n');
+    expect(stripTerminalEscapes('\u001b]0;title\u0007see \u001b]8;;https://example.test\u001b\\docs\u001b]8;;\u001b\\')).toBe('see docs');
+  });
+
+  it('leaves text without escape sequences alone', () => {
+    expect(stripTerminalEscapes('[31m is not a sequence')).toBe('[31m is not a sequence');
   });
 });

@@ -27,6 +27,16 @@ const LINE_BREAKS = /\r\n|[\n\v\f\r\u0085\u2028\u2029]/;
 // What is left of control characters (tabs, a lone ESC, DEL …) counts as space; runs of space become one.
 const SPACES = /[\s\p{Cc}]+/gu;
 
+/**
+ * A text without its terminal escape sequences (colours, cursor moves, titles, links), which would restyle or redraw
+ * a screen, or show as garbage in a page; line breaks and everything else are kept.
+ * @example
+ * stripTerminalEscapes('\u001b[31merror\u001b[0m: bad input'); // 'error: bad input'
+ */
+export function stripTerminalEscapes(text: string): string {
+  return text.replace(ESCAPES, '');
+}
+
 function cutMiddle(line: string, maxChars: number): string {
   // Code points, not UTF-16 units: a cut never splits a character in two.
   const chars = Array.from(line);
@@ -52,8 +62,7 @@ export function toOneLine(text: string, options: OneLineOptions = {}): string {
     const message = `invalid one-line options: maxChars must be a whole number of at least 2, or Infinity, got ${String(maxChars)}`;
     throw new HypervisorV2Error('invalid_options', message, { maxChars });
   }
-  const lines = text
-    .replace(ESCAPES, '')
+  const lines = stripTerminalEscapes(text)
     .split(LINE_BREAKS)
     .map((line) => line.replace(SPACES, ' ').trim())
     .filter((line) => line !== '');

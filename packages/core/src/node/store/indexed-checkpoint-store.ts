@@ -4,7 +4,7 @@ import type { ObservableInput } from 'rxjs';
 import type { CheckpointView, PhaseCheckpoint } from '@kazuba/toon';
 import type { Phase } from '../../plan/plan.js';
 import type { CheckpointStore } from '../../schedule/ports.js';
-import { openStampIndex, stampIndexPath } from '../index/stamp-index.js';
+import { openStampIndex, stampIndexPath } from '../../file-cache/stamp-index.js';
 
 /** Options of {@link createIndexedCheckpointStore}. */
 export interface IndexedCheckpointStoreOptions {
